@@ -1,0 +1,1 @@
+"""INVRAD: amplitude moment-tensor inversion of direct P, SV and SH (Ebel's program)."""

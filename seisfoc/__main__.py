@@ -1,0 +1,5 @@
+import sys
+
+from seisfoc.cli import main
+
+sys.exit(main())
