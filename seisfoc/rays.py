@@ -1,0 +1,210 @@
+"""Direct up-going rays from a source to the free surface in a flat layered model.
+
+``trace(model, source_depth_km, distances_km, phase, mode)`` solves x(p) = X for every
+epicentral distance X with the Fortran kernel ``seisfoc._kernels.rays_trace`` (a
+bracketed, safeguarded Newton iteration on w = tan(ray angle at the fastest point of the
+path), which converges for X from 0 to arbitrarily large) and returns named arrays. The
+formulas are those of ALGORITHMS.md section 2 (closed forms per layer for constant
+velocity and linear gradients); see ``fortran/rays.f90``.
+
+What each mode returns
+----------------------
+``mode="modern"`` (default):
+
+- the ray is traced in the model as given: P and S gradients, and the partial layer from
+  the source uses the velocity AT the source depth (for a source exactly on an
+  interface, the limit from above: the up-going ray leaves through the upper layer);
+- ``takeoff_deg`` = 180 - asin(p v_s) with v_s the velocity at the source depth;
+- ``source_velocity`` = v_s.
+
+``mode="seisan"`` (INVRAD's behaviour):
+
+- P rays are traced exactly as in modern mode (INVRAD splits the layer at the source
+  and uses the P gradients);
+- S rays ignore the S gradients: every layer, including the source's partial layer,
+  has its layer-top S velocity (INVRAD never sets the S gradients; S ray parameters come
+  out up to 2 % high in gradient layers);
+- ``source_velocity`` is the velocity at the TOP of the layer that contains the source,
+  and ``takeoff_deg`` = 180 - asin(p * source_velocity);
+- the root is still found with the bracketed solver (the original's unbracketed Newton
+  sometimes did not converge; that defect is not reproduced).
+
+In both modes: ``incidence_deg`` = asin(p v_surface) at the free surface; ``length_km`` is
+the true length of the traced ray (straight segments h/cos i in constant layers, circular
+arcs in gradient layers); ``spreading_km`` is the geometrical spreading length
+L = sqrt(x |dx/dp| cos i_s cos i_r / (p v_s^2)) of the traced ray with v_s and i_s at the
+bottom of the traced path (for X = 0 the vertical-ray limit sum(h v_mean) / v_s, no
+division by zero; L equals the hypocentral distance in a homogeneous model); and
+``legacy_r_km`` is INVRAD's straight-segment distance R = sum_j h_j / sqrt(1 - p^2 v_top,j^2)
+over the layers crossed (v_top,j the velocity at the top of each, the source's partial
+layer included), computed with the ray parameter of the mode.
+
+Errors: a source at or above the surface, or below ``model.bottom_km``, raises
+:class:`~seisfoc.errors.ModelError`; a negative/non-finite distance or one a direct
+up-going ray cannot reach (possible when the fastest point of the path is the bottom of
+a gradient layer) raises :class:`RayError` whose ``index`` is the offending distance's
+position. With ``strict=False`` nothing is raised for distances: such entries are NaN and
+flagged in ``status`` (0 ok, 1 unreachable, 2 no convergence, 3 bad distance).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from seisfoc.errors import ModelError, SeisfocError
+from seisfoc.velocity import LayeredModel
+
+__all__ = ["Rays", "RayError", "trace", "path_segments", "STATUS_MESSAGES"]
+
+#: Meaning of the ``status`` codes of the kernel.
+STATUS_MESSAGES = {
+    0: "ok",
+    1: "not reachable by a direct up-going ray",
+    2: "ray did not converge",
+    3: "distance must be a finite number >= 0 km",
+}
+
+_DEFAULT_TOL = 1.0e-13
+
+
+class RayError(SeisfocError):
+    """A distance for which there is no direct up-going ray (``index`` = its position)."""
+
+    def __init__(self, message: str, index: int | None = None, distance_km: float | None = None):
+        self.index = index
+        self.distance_km = distance_km
+        super().__init__(message)
+
+
+@dataclass(frozen=True, eq=False)
+class Rays:
+    """Direct up-going rays, one array entry per epicentral distance."""
+
+    p_s_per_km: np.ndarray
+    time_s: np.ndarray
+    takeoff_deg: np.ndarray
+    incidence_deg: np.ndarray
+    length_km: np.ndarray
+    spreading_km: np.ndarray
+    legacy_r_km: np.ndarray
+    distances_km: np.ndarray
+    status: np.ndarray
+    iterations: np.ndarray
+    source_velocity: float
+    surface_velocity: float
+    source_depth_km: float
+    phase: str
+    mode: str
+
+    def __len__(self) -> int:
+        return int(self.p_s_per_km.size)
+
+
+def _phase_letter(phase: str) -> str:
+    ph = str(phase).strip().upper()
+    if ph in ("P",):
+        return "P"
+    if ph in ("S", "SV", "SH"):
+        return "S"
+    raise ValueError(f"phase must be 'P' or 'S' (or 'SV'/'SH'), got {phase!r}")
+
+
+def path_segments(
+    model: LayeredModel, source_depth_km: float, phase: str = "P", mode: str = "modern"
+):
+    """The layers a direct up-going ray crosses, surface first.
+
+    Returns ``(h, v_top, v_bottom, source_velocity)``: thickness (km) and the velocities
+    at the top and bottom of each crossed (partial) layer as the given mode traces them,
+    and the velocity the mode uses at the source (see the module doc).
+    """
+    if mode not in ("modern", "seisan"):
+        raise ValueError(f"mode must be 'modern' or 'seisan', got {mode!r}")
+    letter = _phase_letter(phase)
+    zs = float(source_depth_km)
+    if not math.isfinite(zs) or zs <= 0.0:
+        raise ModelError(
+            f"source depth must be below the free surface, got {zs:g} km", model.source
+        )
+    if zs > model.bottom_km:
+        raise ModelError(
+            f"source depth {zs:g} km is below the model (deepest depth {model.bottom_km:g} km)",
+            model.source,
+        )
+    top, bot = model._phase_arrays(letter)
+    ztop = model.depth_top_km
+    # layers whose top is above the source: a source on an interface belongs to the upper layer
+    n = int(np.searchsorted(ztop, zs, side="left"))
+    zbot = model.depth_bottom_km[:n]
+    zend = np.minimum(zbot, zs)
+    h = zend - ztop[:n]
+    v_top = top[:n].copy()
+    grad = model.gradient(letter)[:n]
+    v_bot = v_top + grad * h
+    full = zbot <= zs
+    v_bot[full] = bot[:n][full]  # exact bottom values for complete layers
+    if mode == "seisan" and letter == "S":
+        v_bot = v_top.copy()
+    source_velocity = float(v_top[-1]) if mode == "seisan" else float(v_bot[-1])
+    return h, v_top, v_bot, source_velocity
+
+
+def trace(
+    model: LayeredModel,
+    source_depth_km: float,
+    distances_km,
+    phase: str = "P",
+    mode: str = "modern",
+    *,
+    strict: bool = True,
+    tol: float = _DEFAULT_TOL,
+) -> Rays:
+    """Trace direct up-going ``phase`` rays from ``source_depth_km`` to ``distances_km``.
+
+    ``distances_km`` is a scalar or 1-D array of epicentral distances (km); ``phase`` is
+    ``"P"`` or ``"S"`` (``"SV"``/``"SH"`` accepted); ``mode`` ``"modern"`` or ``"seisan"``
+    (module doc). ``tol`` is the relative tolerance on x(p) = X. Returns :class:`Rays`.
+    """
+    from seisfoc import _kernels
+
+    h, v_top, v_bot, v_src = path_segments(model, source_depth_km, phase, mode)
+    x = np.array(distances_km, dtype=np.float64, ndmin=1)
+    if x.ndim != 1:
+        raise ValueError("distances_km must be a scalar or a 1-D array")
+    p, t, takeoff, incid, length, spread, rleg, niter, status = _kernels.rays_trace(
+        h, v_top, v_bot, v_src, x, float(tol)
+    )
+    status = np.asarray(status, dtype=np.int32)
+    bad = np.flatnonzero(status != 0)
+    if bad.size:
+        if strict:
+            i = int(bad[0])
+            code = int(status[i])
+            raise RayError(
+                f"{_phase_letter(phase)} ray from {float(source_depth_km):g} km to {x[i]:g} km "
+                f"(distance #{i + 1}): {STATUS_MESSAGES.get(code, 'failed')}",
+                index=i,
+                distance_km=float(x[i]),
+            )
+        for arr in (p, t, takeoff, incid, length, spread, rleg):
+            arr[bad] = np.nan
+    return Rays(
+        p_s_per_km=p,
+        time_s=t,
+        takeoff_deg=takeoff,
+        incidence_deg=incid,
+        length_km=length,
+        spreading_km=spread,
+        legacy_r_km=rleg,
+        distances_km=x,
+        status=status,
+        iterations=np.asarray(niter, dtype=np.int32),
+        source_velocity=v_src,
+        surface_velocity=float(v_top[0]),
+        source_depth_km=float(source_depth_km),
+        phase=_phase_letter(phase),
+        mode=mode,
+    )

@@ -1,0 +1,555 @@
+"""Flat layered velocity models with linear gradients inside layers.
+
+A :class:`LayeredModel` is a stack of layers. Layer ``j`` spans
+``[depth_top_km[j], depth_top_km[j+1])``; inside it the velocities vary linearly from the
+top values (``vp_top``, ``vs_top``) to the bottom values (``vp_bottom``, ``vs_bottom``).
+The last layer is a half-space of constant velocity. Depths in km (positive down),
+velocities in km/s, densities in g/cm^3 (optional).
+
+Readers:
+
+- :func:`read_invrad_model` -- the legacy INVRAD ``invrad.mod`` (``2F10.4`` per line:
+  depth, Vp; an optional third field in columns 21-30 is Vs). One line per layer top or
+  bottom starting at the free surface; a repeated depth is a discontinuity, two lines at
+  different depths are a gradient layer between them, and the last value continues as a
+  half-space. Vs = Vp / ``vp_vs`` (1.732, as INVRAD) where it is not given.
+- :func:`read_station0_model` -- the crustal model of SEISAN's ``STATION0.HYP``
+  (constant-velocity layers, see the function for the layout).
+- :meth:`LayeredModel.from_arrays` -- from numbers.
+
+Velocity at a discontinuity: :meth:`LayeredModel.velocity` with the default
+``side="below"`` returns the value just below the interface (layers are half-open,
+``[top, bottom)``); ``side="above"`` returns the limit from above (used for a source that
+sits exactly on an interface: its up-going ray leaves through the upper layer). At the
+free surface both sides give the top value of the first layer.
+
+``bottom_km`` is the deepest depth the model describes: a source deeper than it is
+"below the model" and rejected by the ray tracer. For ``invrad.mod`` it is the depth of
+the last line; for ``STATION0.HYP`` it is infinite (HYP uses its last layer as a
+half-space for sources at any depth).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from seisfoc.errors import ModelError
+
+__all__ = [
+    "LayeredModel",
+    "read_invrad_model",
+    "read_station0_model",
+    "read_model",
+    "INVRAD_VP_VS",
+]
+
+#: Vp/Vs ratio INVRAD assumes when the model file gives no Vs.
+INVRAD_VP_VS = 1.732
+
+
+def _as_1d(values, name: str) -> np.ndarray:
+    arr = np.array(values, dtype=np.float64, ndmin=1)
+    if arr.ndim != 1:
+        raise ModelError(f"{name} must be one-dimensional")
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class LayeredModel:
+    """A flat layered model; all arrays have one entry per layer (top to bottom).
+
+    Use :meth:`from_arrays`, :func:`read_invrad_model` or :func:`read_station0_model`
+    rather than the constructor: they validate. Layer ``j`` spans
+    ``[depth_top_km[j], depth_top_km[j+1])``, the last layer is a half-space whose
+    bottom values equal its top values.
+    """
+
+    depth_top_km: np.ndarray
+    vp_top: np.ndarray
+    vp_bottom: np.ndarray
+    vs_top: np.ndarray
+    vs_bottom: np.ndarray
+    rho_top: np.ndarray | None = None
+    rho_bottom: np.ndarray | None = None
+    bottom_km: float = math.inf
+    interfaces: tuple[str, ...] = ()
+    vp_vs: float | None = None
+    source: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_arrays(
+        cls,
+        depth_top_km,
+        vp_top,
+        vp_bottom=None,
+        vs_top=None,
+        vs_bottom=None,
+        *,
+        vp_vs: float = INVRAD_VP_VS,
+        rho_top=None,
+        rho_bottom=None,
+        bottom_km: float | None = None,
+        interfaces=None,
+        source: str | None = None,
+    ) -> LayeredModel:
+        """Build and validate a model from per-layer arrays.
+
+        ``vp_bottom`` defaults to ``vp_top`` (constant layers); ``vs_top``/``vs_bottom``
+        default to ``vp / vp_vs``; ``rho_bottom`` defaults to ``rho_top``. The last layer
+        must be constant (it is the half-space). ``bottom_km`` defaults to infinity (the
+        half-space extends the model to any depth). ``interfaces`` is an optional label
+        per layer top (e.g. ``"N"`` for the Moho in STATION0.HYP, ``""`` otherwise).
+        """
+        z = _as_1d(depth_top_km, "depth_top_km")
+        n = z.size
+        if n == 0:
+            raise ModelError("the velocity model has no layers", source)
+        vpt = _as_1d(vp_top, "vp_top")
+        vpb = vpt.copy() if vp_bottom is None else _as_1d(vp_bottom, "vp_bottom")
+        if not (vp_vs > 0 and math.isfinite(vp_vs)):
+            raise ModelError(f"Vp/Vs ratio must be positive, got {vp_vs}", source)
+        vst = vpt / vp_vs if vs_top is None else _as_1d(vs_top, "vs_top")
+        if vs_bottom is None:
+            vsb = vpb / vp_vs if vs_top is None else vst.copy()
+        else:
+            vsb = _as_1d(vs_bottom, "vs_bottom")
+        rt = None if rho_top is None else _as_1d(rho_top, "rho_top")
+        rb = (
+            None
+            if rho_top is None
+            else (rt.copy() if rho_bottom is None else _as_1d(rho_bottom, "rho_bottom"))
+        )
+        for name, arr in (("vp_top", vpt), ("vp_bottom", vpb), ("vs_top", vst), ("vs_bottom", vsb)):
+            if arr.size != n:
+                raise ModelError(f"{name} has {arr.size} values for {n} layers", source)
+        if rt is not None and (rt.size != n or rb.size != n):
+            raise ModelError(f"densities must have {n} values", source)
+        labels = (
+            tuple("" for _ in range(n)) if interfaces is None else tuple(str(s) for s in interfaces)
+        )
+        if len(labels) != n:
+            raise ModelError(f"interfaces has {len(labels)} labels for {n} layers", source)
+        bottom = math.inf if bottom_km is None else float(bottom_km)
+        model = cls(z, vpt, vpb, vst, vsb, rt, rb, bottom, labels, float(vp_vs), source)
+        model.validate()
+        return model
+
+    def validate(self) -> None:
+        """Raise :class:`ModelError` naming the first layer that is impossible."""
+        z = self.depth_top_km
+        src = self.source
+        if not np.all(np.isfinite(z)):
+            raise ModelError("layer depths must be finite numbers", src)
+        if z[0] != 0.0:
+            raise ModelError(
+                f"the model must start at the free surface (0 km), not {z[0]:g} km", src
+            )
+        for j in range(1, z.size):
+            if z[j] <= z[j - 1]:
+                raise ModelError(
+                    f"layer {j + 1} top {z[j]:g} km is not below layer {j} top {z[j - 1]:g} km "
+                    "(depth going backwards)",
+                    src,
+                )
+        arrays = [("Vp", self.vp_top, self.vp_bottom), ("Vs", self.vs_top, self.vs_bottom)]
+        if self.rho_top is not None:
+            arrays.append(("density", self.rho_top, self.rho_bottom))
+        for name, top, bot in arrays:
+            for j in range(z.size):
+                for v in (top[j], bot[j]):
+                    if not (math.isfinite(v) and v > 0.0):
+                        raise ModelError(f"layer {j + 1}: {name} must be positive, got {v:g}", src)
+            if top[-1] != bot[-1]:
+                raise ModelError(
+                    f"the last layer is a half-space: its {name} must be constant", src
+                )
+        for j in range(z.size):
+            if not (self.vs_top[j] < self.vp_top[j] and self.vs_bottom[j] < self.vp_bottom[j]):
+                raise ModelError(f"layer {j + 1}: Vs must be smaller than Vp", src)
+        if not (self.bottom_km >= z[-1]):
+            raise ModelError(f"model bottom {self.bottom_km:g} km is above its last layer top", src)
+
+    # ------------------------------------------------------------------ geometry
+    @property
+    def n_layers(self) -> int:
+        return int(self.depth_top_km.size)
+
+    @property
+    def depth_bottom_km(self) -> np.ndarray:
+        """Bottom depth of each layer (``inf`` for the half-space)."""
+        return np.append(self.depth_top_km[1:], math.inf)
+
+    @property
+    def thickness_km(self) -> np.ndarray:
+        """Layer thicknesses (``inf`` for the half-space)."""
+        return self.depth_bottom_km - self.depth_top_km
+
+    def gradient(self, phase: str = "P") -> np.ndarray:
+        """Velocity gradient (1/s) inside each layer; 0 for the half-space."""
+        top, bot = self._phase_arrays(phase)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = (bot - top) / self.thickness_km
+        g[-1] = 0.0
+        return g
+
+    def _phase_arrays(self, phase: str) -> tuple[np.ndarray, np.ndarray]:
+        ph = str(phase).upper()
+        if ph == "P":
+            return self.vp_top, self.vp_bottom
+        if ph == "S":
+            return self.vs_top, self.vs_bottom
+        raise ValueError(f"phase must be 'P' or 'S', got {phase!r}")
+
+    def layer_index(self, depth_km, side: str = "below") -> np.ndarray:
+        """Index of the layer containing each depth (see the module doc for interfaces)."""
+        z = np.asarray(depth_km, dtype=np.float64)
+        if np.any(~np.isfinite(z)) or np.any(z < 0.0):
+            raise ModelError("depths must be finite and >= 0 km", self.source)
+        if side == "below":
+            idx = np.searchsorted(self.depth_top_km, z, side="right") - 1
+        elif side == "above":
+            idx = np.searchsorted(self.depth_top_km, z, side="left") - 1
+            idx = np.maximum(idx, 0)
+        else:
+            raise ValueError("side must be 'below' or 'above'")
+        return idx
+
+    def velocity(self, depth_km, phase: str = "P", side: str = "below"):
+        """v(z) in km/s for ``phase`` ``"P"`` or ``"S"`` (scalar in, scalar out).
+
+        Linear interpolation inside a layer; at an interface ``side`` picks the layer
+        below (default) or above.
+        """
+        top, bot = self._phase_arrays(phase)
+        z = np.asarray(depth_km, dtype=np.float64)
+        idx = self.layer_index(z, side)
+        g = self.gradient(phase)
+        v = top[idx] + g[idx] * (z - self.depth_top_km[idx])
+        return float(v) if v.ndim == 0 else v
+
+    def vp(self, depth_km, side: str = "below"):
+        return self.velocity(depth_km, "P", side)
+
+    def vs(self, depth_km, side: str = "below"):
+        return self.velocity(depth_km, "S", side)
+
+    def density(self, depth_km, side: str = "below"):
+        """Density in g/cm^3 at depth (``None`` when the model has none)."""
+        if self.rho_top is None:
+            return None
+        z = np.asarray(depth_km, dtype=np.float64)
+        idx = self.layer_index(z, side)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = (self.rho_bottom - self.rho_top) / self.thickness_km
+        g[-1] = 0.0
+        v = self.rho_top[idx] + g[idx] * (z - self.depth_top_km[idx])
+        return float(v) if v.ndim == 0 else v
+
+    def split(self, depth_km: float) -> LayeredModel:
+        """The same model with a layer boundary inserted at ``depth_km`` (no-op on one).
+
+        This is how INVRAD prints its crustal model: the source's layer split at the
+        source depth.
+        """
+        z = float(depth_km)
+        if z <= 0.0 or np.any(self.depth_top_km == z):
+            return self
+        j = int(self.layer_index(z))
+        mid = {}
+        for name in ("vp", "vs", "rho"):
+            top = getattr(self, f"{name}_top")
+            if top is None:
+                continue
+            bot = getattr(self, f"{name}_bottom")
+            if j == self.n_layers - 1:
+                mid[name] = top[j]
+            else:
+                frac = (z - self.depth_top_km[j]) / (
+                    self.depth_top_km[j + 1] - self.depth_top_km[j]
+                )
+                mid[name] = top[j] + frac * (bot[j] - top[j])
+
+        def ins_top(arr, value):
+            return None if arr is None else np.insert(arr, j + 1, value)
+
+        def ins_bot(arr, value):
+            if arr is None:
+                return None
+            out = np.insert(arr, j + 1, arr[j])
+            out[j] = value
+            return out
+
+        kw = {}
+        for name in ("vp", "vs", "rho"):
+            if getattr(self, f"{name}_top") is None:
+                kw[f"{name}_top"] = kw[f"{name}_bottom"] = None
+                continue
+            kw[f"{name}_top"] = ins_top(getattr(self, f"{name}_top"), mid[name])
+            kw[f"{name}_bottom"] = ins_bot(getattr(self, f"{name}_bottom"), mid[name])
+        labels = self.interfaces[: j + 1] + ("",) + self.interfaces[j + 1 :]
+        return LayeredModel(
+            np.insert(self.depth_top_km, j + 1, z),
+            kw["vp_top"],
+            kw["vp_bottom"],
+            kw["vs_top"],
+            kw["vs_bottom"],
+            kw["rho_top"],
+            kw["rho_bottom"],
+            self.bottom_km,
+            labels,
+            self.vp_vs,
+            self.source,
+            dict(self.extra),
+        )
+
+    def __repr__(self) -> str:
+        rows = ", ".join(
+            f"{z:g}:{a:g}-{b:g}"
+            for z, a, b in zip(self.depth_top_km, self.vp_top, self.vp_bottom, strict=True)
+        )
+        return f"LayeredModel({self.n_layers} layers, Vp {rows}, bottom {self.bottom_km:g} km)"
+
+
+# ---------------------------------------------------------------------- readers
+def _number(
+    text: str, path, line: int, column: int, what: str, require_point: bool = False
+) -> float:
+    s = text.strip()
+    if not s:
+        raise ModelError(f"{what} is missing (short line)", path, line, column)
+    try:
+        value = float(s.replace("D", "E").replace("d", "e"))
+    except ValueError:
+        raise ModelError(f"{what} {s!r} is not a number", path, line, column) from None
+    if not math.isfinite(value):
+        raise ModelError(f"{what} {s!r} is not a finite number", path, line, column)
+    if require_point and "." not in s and "e" not in s.lower():
+        raise ModelError(
+            f"{what} {s!r} has no decimal point (the fixed format F10.4 would read it "
+            f"as {value * 1e-4:g}); write {value:.4f}",
+            path,
+            line,
+            column,
+        )
+    return value
+
+
+def read_invrad_model(path, vp_vs: float = INVRAD_VP_VS) -> LayeredModel:
+    """Read a legacy ``invrad.mod`` (see the module doc).
+
+    Columns 1-10 depth (km), 11-20 Vp (km/s), optional 21-30 Vs (km/s). Blank lines are
+    skipped. Errors (:class:`ModelError`) give file, line and column.
+    """
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError as exc:
+        raise ModelError(f"cannot read velocity model: {exc.strerror}", path) from None
+    points: list[tuple[float, float, float, int]] = []
+    for lineno, raw in enumerate(lines, start=1):
+        text = raw.rstrip().replace("\t", " ")
+        if not text.strip():
+            continue
+        if len(text) <= 10 or not text[10:20].strip():
+            raise ModelError("short line: expected Vp (km/s) in columns 11-20", path, lineno, 11)
+        depth = _number(text[0:10], path, lineno, 1, "depth", require_point=True)
+        vp = _number(text[10:20], path, lineno, 11, "Vp", require_point=True)
+        vs_field = text[20:30]
+        if vs_field.strip():
+            vs = _number(vs_field, path, lineno, 21, "Vs", require_point=True)
+        else:
+            vs = vp / vp_vs
+        if len(text) > 30 and text[30:].strip():
+            raise ModelError(
+                f"unexpected text {text[30:].strip()!r} after column 30", path, lineno, 31
+            )
+        if depth < 0.0:
+            raise ModelError(f"negative depth {depth:g} km", path, lineno, 1)
+        if vp <= 0.0:
+            raise ModelError(f"velocity must be positive, got Vp = {vp:g} km/s", path, lineno, 11)
+        if vs <= 0.0:
+            raise ModelError(f"velocity must be positive, got Vs = {vs:g} km/s", path, lineno, 21)
+        if vs >= vp:
+            raise ModelError(f"Vs {vs:g} km/s is not smaller than Vp {vp:g} km/s", path, lineno, 21)
+        if not points:
+            if depth != 0.0:
+                raise ModelError(
+                    f"the first line must be the free surface (depth 0.0), not {depth:g} km",
+                    path,
+                    lineno,
+                    1,
+                )
+        else:
+            prev = points[-1][0]
+            if depth < prev:
+                raise ModelError(
+                    f"depth going backwards: {depth:g} km after {prev:g} km", path, lineno, 1
+                )
+            if len(points) >= 2 and depth == prev == points[-2][0]:
+                raise ModelError(f"more than two lines at depth {depth:g} km", path, lineno, 1)
+        points.append((depth, vp, vs, lineno))
+    if not points:
+        raise ModelError("the velocity model is empty", path)
+    ztop, vpt, vpb, vst, vsb = [], [], [], [], []
+    for (z0, p0, s0, _), (z1, p1, s1, _) in zip(points[:-1], points[1:], strict=True):
+        if z1 > z0:
+            ztop.append(z0)
+            vpt.append(p0)
+            vpb.append(p1)
+            vst.append(s0)
+            vsb.append(s1)
+    zl, pl, sl, _ = points[-1]
+    ztop.append(zl)
+    vpt.append(pl)
+    vpb.append(pl)
+    vst.append(sl)
+    vsb.append(sl)
+    return LayeredModel.from_arrays(
+        ztop, vpt, vpb, vst, vsb, vp_vs=vp_vs, bottom_km=points[-1][0], source=path
+    )
+
+
+def read_station0_model(path) -> LayeredModel:
+    """Read the crustal model of SEISAN's ``STATION0.HYP``.
+
+    Layout (blank lines separate the sections): optional ``RESET TEST(..)=`` lines, a
+    blank line, the station list, a blank line, one line per constant-velocity layer
+    (``Vp`` in columns 1-7, depth of the layer top in columns 8-14, optional ``Vs`` in
+    columns 15-21, interface flag in column 22: ``N`` = Moho, ``B`` = Conrad; the
+    numbers are read as whitespace-separated fields within columns 1-21, so values that
+    spill over a column boundary, as in SEISAN's own file, are read as HYP reads them),
+    a blank line, and the control line ``start depth, xnear, xfar, Vp/Vs`` in ``4F5``
+    (Vp/Vs in columns 16-20). Vs = Vp / (Vp/Vs) where a layer gives none.
+    """
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="latin-1") as fh:
+            lines = fh.read().splitlines()
+    except OSError as exc:
+        raise ModelError(f"cannot read STATION0.HYP: {exc.strerror}", path) from None
+    i, n = 0, len(lines)
+    while i < n and lines[i].strip().upper().startswith("RESET TEST"):
+        i += 1
+    if i < n and lines[i].strip():
+        if i > 0:
+            raise ModelError("expected a blank line after the RESET TEST lines", path, i + 1, 1)
+    else:
+        i += 1  # the blank line that ends the (possibly empty) RESET TEST section
+    while i < n and lines[i].strip():  # station list
+        i += 1
+    if i >= n:
+        raise ModelError("no crustal model: the file ends in the station list", path, n)
+    i += 1
+    ztop, vp, vs, labels = [], [], [], []
+    first_model_line = i + 1
+    while i < n and lines[i].strip():
+        lineno = i + 1
+        text = lines[i].replace("\t", " ")
+        numbers_part = text[:21]
+        flag = text[21:22].strip().upper()
+        rest = text[22:].strip()
+        if flag and flag not in ("N", "B"):
+            raise ModelError(
+                f"interface flag {flag!r} must be N (Moho), B (Conrad) or blank", path, lineno, 22
+            )
+        if rest:
+            raise ModelError(f"unexpected text {rest!r} after column 22", path, lineno, 23)
+        tokens = []
+        pos = 0
+        for tok in numbers_part.split():
+            col = numbers_part.index(tok, pos)
+            pos = col + len(tok)
+            tokens.append((tok, col + 1))
+        if len(tokens) < 2:
+            col = tokens[0][1] + len(tokens[0][0]) if tokens else 1
+            raise ModelError(
+                "short line: a layer needs Vp and the depth of its top", path, lineno, col
+            )
+        if len(tokens) > 3:
+            raise ModelError(
+                "too many fields: expected Vp, depth and optional Vs", path, lineno, tokens[3][1]
+            )
+        v = _number(tokens[0][0], path, lineno, tokens[0][1], "Vp")
+        z = _number(tokens[1][0], path, lineno, tokens[1][1], "depth")
+        if v <= 0.0:
+            raise ModelError(
+                f"velocity must be positive, got Vp = {v:g} km/s", path, lineno, tokens[0][1]
+            )
+        if z < 0.0:
+            raise ModelError(f"negative layer depth {z:g} km", path, lineno, tokens[1][1])
+        if ztop and z <= ztop[-1]:
+            raise ModelError(
+                f"depth going backwards: layer top {z:g} km is not below {ztop[-1]:g} km",
+                path,
+                lineno,
+                tokens[1][1],
+            )
+        if not ztop and z != 0.0:
+            raise ModelError(
+                f"the first layer must start at 0 km, not {z:g} km", path, lineno, tokens[1][1]
+            )
+        s = None
+        if len(tokens) == 3:
+            s = _number(tokens[2][0], path, lineno, tokens[2][1], "Vs")
+            if s <= 0.0:
+                raise ModelError(
+                    f"velocity must be positive, got Vs = {s:g} km/s", path, lineno, tokens[2][1]
+                )
+            if s >= v:
+                raise ModelError(
+                    f"Vs {s:g} km/s is not smaller than Vp {v:g} km/s", path, lineno, tokens[2][1]
+                )
+        ztop.append(z)
+        vp.append(v)
+        vs.append(s)
+        labels.append(flag)
+        i += 1
+    if not ztop:
+        raise ModelError("no crustal model after the station list", path, first_model_line)
+    i += 1
+    ratio = None
+    if i < n and lines[i].strip():
+        ctrl = lines[i]
+        field_ = ctrl[15:20]
+        if field_.strip():
+            ratio = _number(field_, path, i + 1, 16, "Vp/Vs ratio")
+            if not ratio > 1.0:
+                raise ModelError(
+                    f"Vp/Vs ratio must be larger than 1, got {ratio:g}", path, i + 1, 16
+                )
+    if any(s is None for s in vs):
+        if ratio is None:
+            raise ModelError(
+                "layers without Vs need the Vp/Vs ratio in columns 16-20 "
+                "of the line after the model",
+                path,
+                min(i + 1, n),
+                16,
+            )
+        vs = [v / ratio if s is None else s for v, s in zip(vp, vs, strict=True)]
+    model = LayeredModel.from_arrays(
+        ztop,
+        vp,
+        None,
+        vs,
+        None,
+        vp_vs=ratio if ratio is not None else INVRAD_VP_VS,
+        interfaces=labels,
+        source=path,
+    )
+    return model
+
+
+def read_model(path, vp_vs: float = INVRAD_VP_VS) -> LayeredModel:
+    """Read ``STATION*.HYP`` (by name) or otherwise an ``invrad.mod``-style file."""
+    name = os.path.basename(os.fspath(path)).upper()
+    if name.startswith("STATION") and name.endswith(".HYP"):
+        return read_station0_model(path)
+    return read_invrad_model(path, vp_vs=vp_vs)
