@@ -1,0 +1,298 @@
+"""``seisfoc pinv``: focal mechanisms from P polarities (SEISAN's PINV, both behaviours).
+
+Inputs: a hyp.out, S-files, or a database folder (``REA/<BASE>``, with ``--start`` and
+``--end``). ``--mode modern`` (default) or ``seisan``. ``--write`` puts the solution into
+each S-file as an OF-line (column 79 ``O``, program PINV) replacing an earlier PINV line;
+``--prime`` writes the prime line exactly as SEISAN's event editor does (and uses the
+``seisan`` numbers, as the editor runs PINV, unless ``--mode`` is given).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from seisfoc.errors import SeisfocError
+
+
+def configure(parser) -> None:
+    parser.add_argument("inputs", nargs="+", help="hyp.out, S-file(s) or a database folder")
+    parser.add_argument(
+        "--mode",
+        choices=("seisan", "modern"),
+        default=None,
+        help="seisan = the original's numbers; modern (default) = double precision, honest rank",
+    )
+    parser.add_argument(
+        "--rcond",
+        type=float,
+        default=1e-3,
+        help="modern: relative singular-value cut-off (default 1e-3)",
+    )
+    parser.add_argument("--start", help="database: first origin time (ISO date/time)")
+    parser.add_argument("--end", help="database: last origin time (ISO date/time)")
+    parser.add_argument("--write", action="store_true", help="write an OF-line into the S-file")
+    parser.add_argument(
+        "--prime",
+        action="store_true",
+        help="with --write: the prime F-line exactly as SEISAN's EEV writes it",
+    )
+    parser.add_argument("--agency", help="agency for the F-line (default: STATION0.HYP)")
+    parser.add_argument(
+        "--min-polarities",
+        type=int,
+        default=5,
+        help="refuse to write below this many polarities (default 5)",
+    )
+    parser.add_argument(
+        "--locate",
+        action="store_true",
+        help="refresh AIN/CAZ with SEISAN's hyp when it is on the PATH",
+    )
+    parser.add_argument(
+        "--uncertainty",
+        action="store_true",
+        help="HASH-style perturbation uncertainty and quality grade",
+    )
+    parser.add_argument("--trials", type=int, default=500, help="perturbation trials")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="JSON output")
+    out.add_argument("--csv", action="store_true", help="CSV output")
+    parser.add_argument("--plot", metavar="PNG", help="beachball of the (first) event")
+    parser.add_argument("--quakeml", metavar="XML", help="export ObsPy FocalMechanisms")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _locate(path: str) -> tuple[str, str]:
+    """(file to read, message). Runs SEISAN's hyp on a copy of the S-file if possible."""
+    hyp = shutil.which("hyp")
+    if hyp is None:
+        return path, "hyp is not on the PATH: using the AIN/CAZ stored in the S-file"
+    work = tempfile.mkdtemp(prefix="seisfoc-hyp-")
+    local = os.path.join(work, os.path.basename(path))
+    shutil.copyfile(path, local)
+    done = subprocess.run(
+        [hyp, os.path.basename(path)],
+        cwd=work,
+        input="\n",
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+    out = os.path.join(work, "hyp.out")
+    if done.returncode != 0 or not os.path.exists(out):
+        return path, "hyp failed: using the AIN/CAZ stored in the S-file"
+    return out, f"located with {hyp}"
+
+
+def _iter_events(args, nordic):
+    """(path, index, event or SeisfocError) for every input."""
+    for item in args.inputs:
+        if os.path.isdir(item):
+            for path, ev in nordic.read_database(item, args.start, args.end):
+                yield path, 0, ev
+            continue
+        try:
+            events = nordic.read_events(item)
+        except SeisfocError as err:
+            yield item, 0, err
+            continue
+        for i, ev in enumerate(events):
+            yield item, i, ev
+
+
+def _table_row(r) -> str:
+    sol = r.solution
+    if sol is None:
+        return f"{r.label:22s} {len(r.selection):4d}  {r.message}"
+    text = (
+        f"{r.label:22s} {len(r.selection):4d} {sol.strike:7.1f} {sol.dip:5.1f} {sol.rake:7.1f}"
+        f"  {sol.aux_strike:7.1f} {sol.aux_dip:5.1f} {sol.aux_rake:7.1f}"
+        f"  {sol.pseudorank:4d} {sol.n_consistent:4d} {sol.n_inconsistent:4d}"
+    )
+    if r.uncertainty is not None:
+        u = r.uncertainty
+        text += f"  {u.rms_plane_deg:5.1f} {u.probability:5.2f} {u.stdr:5.2f}  {u.grade}"
+    if r.message:
+        text += f"  {r.message}"
+    return text
+
+
+TABLE_HEADER = (
+    f"{'event':22s} {'npol':>4s} {'strike':>7s} {'dip':>5s} {'rake':>7s}  {'strike2':>7s} "
+    f"{'dip2':>5s} {'rake2':>7s}  {'rank':>4s} {'good':>4s} {'bad':>4s}"
+)
+
+
+def run(args) -> int:
+    from pinv import program
+    from seisfoc import nordic
+
+    mode = args.mode or ("seisan" if args.prime else "modern")
+    if args.prime and not args.write:
+        args.write = True
+    agency = args.agency if args.agency is not None else program.station0_agency()
+    many = any(os.path.isdir(i) for i in args.inputs)
+    results, failures = [], []
+    items = _iter_events(args, nordic)
+    bar = None
+    if many and not args.no_progress and sys.stderr.isatty():
+        try:
+            from tqdm import tqdm
+
+            bar = tqdm(items, unit="event", file=sys.stderr)
+            items = bar
+        except ImportError:
+            pass
+    for _path, index, ev in items:
+        if isinstance(ev, SeisfocError):
+            failures.append(str(ev))
+            print(f"seisfoc pinv: skipped: {ev}", file=sys.stderr)
+            continue
+        if args.locate and ev.path:
+            located, msg = _locate(ev.path)
+            print(f"seisfoc pinv: {msg}", file=sys.stderr)
+            if located != ev.path:
+                ev_loc = nordic.read_events(located)[0]
+                ev_loc.path = ev.path
+                ev = ev_loc
+        try:
+            r = program.solve_event(
+                ev,
+                index,
+                mode=mode,
+                rcond=args.rcond,
+                uncertainty=args.uncertainty,
+                n_trials=args.trials,
+            )
+        except SeisfocError as err:
+            failures.append(str(err))
+            print(f"seisfoc pinv: skipped: {err}", file=sys.stderr)
+            continue
+        if r.skipped_blank:
+            lines = ", ".join(str(n) for n in r.skipped_blank)
+            r.message = f"skipped blank AIN/CAZ on line(s) {lines}"
+        if r.solution is not None and mode == "modern" and r.solution.pseudorank < 5:
+            r.message = (r.message + "; " if r.message else "") + (
+                f"warning: rank {r.solution.pseudorank} < 5, mechanism not unique"
+            )
+        if args.write:
+            try:
+                program.write_result(
+                    r, agency=agency, prime=args.prime, min_polarities=args.min_polarities
+                )
+            except SeisfocError as err:
+                if not many and len(args.inputs) == 1 and "too few" not in str(err):
+                    raise
+                r.message = (r.message + "; " if r.message else "") + str(err)
+                if "too few" not in str(err):
+                    failures.append(str(err))
+        results.append(r)
+    if bar is not None:
+        bar.close()
+    _output(args, results, program)
+    if many:
+        solved = sum(r.solution is not None for r in results)
+        written = sum(r.written for r in results)
+        print(
+            f"{len(results)} events read, {solved} solved, {written} written, "
+            f"{len(failures)} skipped with errors",
+            file=sys.stderr,
+        )
+    if args.plot and results:
+        first = next((r for r in results if r.solution is not None), None)
+        if first is not None:
+            _plot(first, args.plot, program)
+    if args.quakeml:
+        _quakeml([r for r in results if r.solution is not None], args.quakeml)
+    if not results and failures:
+        return 1
+    return 0
+
+
+def _output(args, results, program) -> None:
+    if args.json:
+        print(json.dumps([program.as_dict(r) for r in results], indent=1))
+    elif args.csv:
+        import csv
+
+        keys = [
+            "file",
+            "event",
+            "n_polarities",
+            "mode",
+            "strike",
+            "dip",
+            "rake",
+            "aux_strike",
+            "aux_dip",
+            "aux_rake",
+            "pseudorank",
+            "consistent",
+            "inconsistent",
+            "grade",
+            "message",
+        ]
+        w = csv.DictWriter(sys.stdout, fieldnames=keys, extrasaction="ignore")
+        w.writeheader()
+        for r in results:
+            w.writerow(program.as_dict(r))
+    else:
+        header = TABLE_HEADER
+        if any(r.uncertainty is not None for r in results):
+            header += f"  {'rmsPl':>5s} {'prob':>5s} {'stdr':>5s}  q"
+        print(header)
+        for r in results:
+            print(_table_row(r))
+
+
+def _plot(result, png: str, program) -> None:
+    try:
+        from seisfoc.plotting import beachball
+    except ImportError as err:
+        raise SeisfocError(f"--plot is not available: {err}") from None
+
+    pol, ain, az, consistent = program.polarity_arrays(result)
+    beachball(
+        result.solution.strike_dip_rake,
+        polarity=pol,
+        takeoff_deg=ain,
+        azimuth_deg=az,
+        inconsistent=consistent < 0,
+        title=result.label,
+        path=png,
+    )
+
+
+def _quakeml(results, path: str) -> None:
+    from obspy.core.event import (
+        Catalog,
+        Event,
+        FocalMechanism,
+        NodalPlane,
+        NodalPlanes,
+        ResourceIdentifier,
+    )
+
+    cat = Catalog()
+    for r in results:
+        s = r.solution
+        planes = NodalPlanes(
+            nodal_plane_1=NodalPlane(strike=s.strike % 360, dip=s.dip, rake=s.rake),
+            nodal_plane_2=NodalPlane(strike=s.aux_strike % 360, dip=s.aux_dip, rake=s.aux_rake),
+            preferred_plane=1,
+        )
+        fm = FocalMechanism(
+            nodal_planes=planes,
+            station_polarity_count=len(r.selection),
+            misfit=s.n_inconsistent / max(len(r.selection), 1),
+            method_id=ResourceIdentifier(f"smi:seisfoc/pinv/{s.mode}"),
+        )
+        ev = Event(focal_mechanisms=[fm])
+        ev.preferred_focal_mechanism_id = fm.resource_id
+        cat.append(ev)
+    cat.write(path, format="QUAKEML")

@@ -1,0 +1,337 @@
+"""SEISAN PINV's input selection and output formats, reproduced to the character.
+
+Works on the raw lines of ``hyp.out`` as the original reads them (FORMATS.md sections 1
+and 3, ALGORITHMS.md section 1):
+
+* old Nordic: every line with column 80 blank, column 11 ``P`` and column 17 ``C`` (+1) or
+  ``D`` (-1), AIN from 58-60 and CAZ from 77-79 (blank = 0), all events together;
+* Nordic2: the first event only; the original's test accepts ``C`` on P phases and ``D``
+  on any phase (column 44), AIN from 59-63 (f5.1), CAZ from 77-79 (blank = -999).
+
+Formatting follows the original's Fortran edit descriptors; :func:`fortran_int` and
+:func:`fortran_fixed` print asterisks when a value does not fit, as Fortran does.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from seisfoc.errors import NordicError
+
+OLD, NORDIC2 = 1, 2
+NOT_OLD_MESSAGE = "  Input format is not Nordic (old), stop"
+NORDIC2_HELP = b" STAT COM NTLO IPHASE"
+OLD_HELP = b" STAT SP IPHASW"
+
+
+@dataclass
+class Selection:
+    """P polarities picked from a hyp.out the way the original picks them."""
+
+    polarity: list[float] = field(default_factory=list)
+    takeoff_deg: list[float] = field(default_factory=list)
+    azimuth_deg: list[float] = field(default_factory=list)
+    line_number: list[int] = field(default_factory=list)
+    station: list[str] = field(default_factory=list)
+    blank_angles: list[int] = field(default_factory=list)  #: line numbers with blank AIN/CAZ
+
+    def arrays(self):
+        return (
+            np.asarray(self.polarity, dtype=np.float64),
+            np.asarray(self.takeoff_deg, dtype=np.float64),
+            np.asarray(self.azimuth_deg, dtype=np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.polarity)
+
+
+# ----------------------------------------------------------------- configuration
+
+
+def nordic_format_setting(cwd: str = ".") -> int:
+    """Old Nordic or Nordic2, as SEISAN decides: ``NORDIC_FORMAT`` in ``SEISAN.DEF`` of the
+    working folder, else of ``$SEISAN_TOP/DAT``; 0 = old (the default), 1 or 2 = Nordic2."""
+    candidates = [os.path.join(cwd, "SEISAN.DEF")]
+    top = os.environ.get("SEISAN_TOP")
+    if top:
+        candidates.append(os.path.join(top, "DAT", "SEISAN.DEF"))
+    for path in candidates:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        for number, raw in enumerate(data.splitlines(), 1):
+            if raw.startswith(b"NORDIC_FORMAT"):
+                text = raw[40:50].strip()
+                if not text:
+                    continue
+                try:
+                    value = float(text)
+                except ValueError:
+                    raise NordicError(
+                        f"NORDIC_FORMAT value {text.decode('latin-1')!r} is not a number",
+                        path,
+                        number,
+                        41,
+                    ) from None
+                if value not in (0.0, 1.0, 2.0):
+                    raise NordicError(
+                        f"unknown NORDIC_FORMAT {value:g} (0 old, 1 or 2 Nordic2)", path, number, 41
+                    )
+                return OLD if value == 0.0 else NORDIC2
+        return OLD
+    return OLD
+
+
+# ----------------------------------------------------------------- reading
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Lines with their endings kept (so a rewrite can keep every other byte)."""
+    return data.splitlines(keepends=True)
+
+
+def body(line: bytes) -> bytes:
+    """A line without its ending, padded to 80 columns."""
+    return line.rstrip(b"\r\n").ljust(80)
+
+
+def split_events(lines: list[bytes]) -> list[tuple[int, int]]:
+    """(start, stop) line indices of the events: blocks separated by blank lines."""
+    events = []
+    start = None
+    for i, line in enumerate(lines):
+        if line.strip():
+            if start is None:
+                start = i
+        elif start is not None:
+            events.append((start, i))
+            start = None
+    if start is not None:
+        events.append((start, len(lines)))
+    return events
+
+
+def event_format(lines: list[bytes], start: int, stop: int) -> int | None:
+    """Format of one event from its type-7 help line, None when it has none."""
+    for i in range(start, stop):
+        b = body(lines[i])
+        if b[79:80] == b"7":
+            if b.startswith(NORDIC2_HELP):
+                return NORDIC2
+            return OLD
+    return None
+
+
+def _fortran_real(text: bytes, decimals: int, blank_value: float, path, number, column) -> float:
+    """Fortran ``fw.d`` input: blanks ignored, an empty field is ``blank_value``, no decimal
+    point means ``decimals`` implied decimals."""
+    squeezed = text.replace(b" ", b"")
+    if not squeezed:
+        return blank_value
+    try:
+        value = float(squeezed)
+    except ValueError:
+        raise NordicError(
+            f"{text.decode('latin-1').strip()!r} is not a number", path, number, column
+        ) from None
+    if b"." not in squeezed and b"e" not in squeezed.lower() and decimals:
+        value /= 10.0**decimals
+    return value
+
+
+def select_old(lines: list[bytes], path=None) -> Selection:
+    """Old Nordic selection over every line of the file (all events: composite)."""
+    sel = Selection()
+    for number, line in enumerate(lines, 1):
+        b = line.rstrip(b"\r\n")
+        if len(b) < 17 or b[10:11] != b"P":
+            continue
+        b = b.ljust(80)
+        if b[79:80] != b" ":
+            continue
+        pol = b[16:17]
+        if pol == b"C":
+            sign = 1.0
+        elif pol == b"D":
+            sign = -1.0
+        else:
+            continue
+        ain_text, caz_text = b[57:60], b[76:79]
+        sel.polarity.append(sign)
+        sel.takeoff_deg.append(_fortran_real(ain_text, 0, 0.0, path, number, 58))
+        sel.azimuth_deg.append(_fortran_real(caz_text, 0, 0.0, path, number, 77))
+        sel.line_number.append(number)
+        sel.station.append(b[1:6].decode("latin-1").strip())
+        if not ain_text.strip() or not caz_text.strip():
+            sel.blank_angles.append(number)
+    return sel
+
+
+def select_nordic2(lines: list[bytes], start: int, stop: int, path=None) -> Selection:
+    """Nordic2 selection over one event, with the original's precedence slip: ``C`` counts
+    on P phases only, ``D`` on any phase."""
+    sel = Selection()
+    for i in range(start, stop):
+        b = body(lines[i])
+        if b[79:80] != b" ":
+            continue
+        pol = b[43:44]
+        if pol == b"D":
+            sign = -1.0
+        elif pol == b"C" and b[16:17] == b"P":
+            sign = 1.0
+        else:
+            continue
+        number = i + 1
+        ain_text, caz_text = b[58:63], b[76:79]
+        sel.polarity.append(sign)
+        sel.takeoff_deg.append(_fortran_real(ain_text, 1, -999.0, path, number, 59))
+        sel.azimuth_deg.append(_fortran_real(caz_text, 0, -999.0, path, number, 77))
+        sel.line_number.append(number)
+        sel.station.append(b[1:6].decode("latin-1").strip())
+        if not ain_text.strip() or not caz_text.strip():
+            sel.blank_angles.append(number)
+    return sel
+
+
+# ----------------------------------------------------------------- Fortran formatting
+
+
+def fortran_int(value: int, width: int) -> str:
+    text = str(int(value))
+    return text.rjust(width) if len(text) <= width else "*" * width
+
+
+def fortran_fixed(value: float, width: int, decimals: int) -> str:
+    """``Fw.d`` of a single-precision value (the original keeps REAL*4)."""
+    x = float(np.float32(value))
+    if x != x:
+        return "NaN".rjust(width)
+    text = f"{x:{width}.{decimals}f}"
+    if text.startswith("0.") and len(text) > width:
+        text = text[1:]
+    elif text.startswith("-0.") and len(text) > width:
+        text = "-" + text[2:]
+    return text if len(text) <= width else "*" * width
+
+
+def sdr_text(strike: float, dip: float, rake: float) -> str:
+    return "".join(fortran_fixed(v, 10, 1) for v in (strike, dip, rake))
+
+
+def screen_text(n: int, tolerance: float, pseudorank: int, sdr, n_good: int, n_bad: int) -> str:
+    return (
+        f" Number of data used for inversion={fortran_int(n, 3)}\n"
+        f" Absolute pseudorank tolerance {fortran_fixed(tolerance, 12, 6)}{' ' * 10}"
+        f"Pseudorank {fortran_int(pseudorank, 3)}\n"
+        f" Strike, dip, rake{' ' * 5}{sdr_text(*sdr)}\n"
+        f" Consistent data:   {fortran_int(n_good, 5)}\n"
+        f" Inconsistent data: {fortran_int(n_bad, 5)}\n"
+    )
+
+
+def events_text(n_events: int) -> str:
+    return f"  Number of events{fortran_int(n_events, 12)}\n"
+
+
+def composite_text(n_events: int) -> str:
+    return (
+        f" This is a composite solution, number of events is{fortran_int(n_events, 12)}\n"
+        " Solution written to hyp.out\n"
+    )
+
+
+def pinv_out_first_line(n: int) -> str:
+    return f" Number of data used for inversion={fortran_int(n, 5)}\n"
+
+
+def pinv_out_text(n: int, sdr, n_good: int, n_bad: int) -> str:
+    return (
+        pinv_out_first_line(n)
+        + f"strike,dip,rake{' ' * 5}{sdr_text(*sdr)}\n"
+        + f" Consistent data:   {fortran_int(n_good, 5)}\n"
+        + f" Inconsistent data: {fortran_int(n_bad, 5)}\n"
+    )
+
+
+def legacy_strike(strike: float) -> float:
+    """The original writes strike - 90 (single precision, no wrap) into fps.out and the
+    composite F-line."""
+    return float(np.float32(strike) - np.float32(90.0))
+
+
+def fps_out_text(sdr) -> str:
+    header = " 2040 0101 0101 00.0 L".ljust(79) + "1"
+    fline = sdr_text(legacy_strike(sdr[0]), sdr[1], sdr[2]).ljust(70) + "PINV   POF"
+    return f"{header}\n{fline}\n \n"
+
+
+def composite_fault_line(sdr, n_bad: int) -> str:
+    text = sdr_text(legacy_strike(sdr[0]), sdr[1], sdr[2]).ljust(60) + fortran_int(n_bad, 2)
+    return text.ljust(70) + "PINV     F"
+
+
+# ----------------------------------------------------------------- composite rewrite
+
+
+def _is_magnitude_only_header(b: bytes) -> bool:
+    """A type-1 line without a hypocentre (only magnitudes): SEISAN writes these last."""
+    return b[79:80] == b"1" and not b[23:43].strip()
+
+
+def _rewrite_event(
+    lines: list[bytes], start: int, stop: int, new_line: bytes | None, reorder: bool
+) -> list[bytes]:
+    """One event with the composite F-line placed as the original places it: after the
+    last header line that is not a magnitude-only type-1 line. An earlier PINV line is
+    replaced (the original inserts a duplicate on every run: fixed)."""
+    event = lines[start:stop]
+    phase_start = len(event)
+    for k in range(1, len(event)):
+        b = body(event[k])
+        if b[79:80] in (b"7", b" ", b"4"):
+            phase_start = k
+            break
+    head, rest = event[:phase_start], event[phase_start:]
+    if reorder:
+        trailing = [ln for ln in head[1:] if _is_magnitude_only_header(body(ln))]
+        others = [ln for ln in head[1:] if not _is_magnitude_only_header(body(ln))]
+        head = head[:1] + others + trailing
+    if new_line is not None:
+        for k, ln in enumerate(head):
+            if body(ln)[70:80] == b"PINV     F":
+                head = head[:k] + [new_line] + head[k + 1 :]
+                return head + rest
+        k = len(head)
+        while k > 1 and _is_magnitude_only_header(body(head[k - 1])):
+            k -= 1
+        head = head[:k] + [new_line] + head[k:]
+    return head + rest
+
+
+def rewrite_composite(lines: list[bytes], fault_line: str, reorder: bool) -> bytes:
+    """hyp.out with the composite F-line in its first event (Nordic2: every event's header
+    lines in SEISAN's writing order, as the original's rewrite leaves them)."""
+    ending = b"\n"
+    for ln in lines:
+        if ln.endswith(b"\r\n"):
+            ending = b"\r\n"
+            break
+        if ln.endswith(b"\n"):
+            break
+    new_line = fault_line.encode("latin-1") + ending
+    events = split_events(lines)
+    out: list[bytes] = []
+    pos = 0
+    for index, (start, stop) in enumerate(events):
+        out.extend(lines[pos:start])
+        out.extend(_rewrite_event(lines, start, stop, new_line if index == 0 else None, reorder))
+        pos = stop
+    out.extend(lines[pos:])
+    return b"".join(out)

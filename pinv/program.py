@@ -1,0 +1,215 @@
+"""PINV as a program of the suite: events in, solutions out, F-lines written.
+
+Composes the reader (``seisfoc.nordic``), the selection of polarities, the kernel
+(``pinv.solver``), the optional uncertainty (``pinv.uncertainty``) and the F-line writer.
+``mode="seisan"`` selects polarities exactly as the original (raw columns, blank angles
+read as 0 / -999) and gives its numbers; ``mode="modern"`` uses every P phase with a
+polarity (C, U, + compression; D, - dilatation), skips readings without AIN or CAZ and
+reports them, and solves in double precision.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pinv import legacy
+from pinv.solver import RCOND, PinvSolution, solve
+from seisfoc.errors import InversionError, SeisfocError
+
+COMPRESSION = {"C": 1.0, "U": 1.0, "+": 1.0}
+DILATATION = {"D": -1.0, "-": -1.0}
+MIN_POLARITIES = 5
+
+
+@dataclass
+class EventResult:
+    path: str | None
+    event_index: int
+    label: str
+    selection: legacy.Selection
+    solution: PinvSolution | None
+    uncertainty: object = None
+    skipped_blank: list[int] = field(default_factory=list)
+    message: str = ""
+    written: bool = False
+
+
+def event_label(event) -> str:
+    h = event.headers[0] if event.headers else None
+    if h is None or h.year is None:
+        return os.path.basename(event.path or "event")
+    sec = h.second if h.second is not None else 0.0
+    return (
+        f"{h.year:04d}-{h.month or 0:02d}-{h.day or 0:02d} "
+        f"{h.hour or 0:02d}:{h.minute or 0:02d}:{sec:04.1f}"
+    )
+
+
+def select(event, mode: str) -> tuple[legacy.Selection, list[int]]:
+    """Polarities of one event: (selection, line numbers skipped for blank angles)."""
+    lines = event.lines
+    offset = event.first_line - 1
+    if mode == "seisan":
+        if event.nordic_format == 2:
+            sel = legacy.select_nordic2(lines, 0, len(lines), event.path)
+        else:
+            sel = legacy.select_old(lines, event.path)
+        sel.line_number = [n + offset for n in sel.line_number]
+        sel.blank_angles = [n + offset for n in sel.blank_angles]
+        return sel, []
+    sel = legacy.Selection()
+    skipped = []
+    for ph in event.phases:
+        # polarity first: it is cheap, the other fields are parsed on access
+        sign = COMPRESSION.get(ph.polarity) or DILATATION.get(ph.polarity)
+        if sign is None or not ph.phase.startswith("P"):
+            continue
+        if ph.ain_deg is None or ph.caz_deg is None:
+            skipped.append(ph.line_number)
+            continue
+        sel.polarity.append(sign)
+        sel.takeoff_deg.append(float(ph.ain_deg))
+        sel.azimuth_deg.append(float(ph.caz_deg))
+        sel.line_number.append(ph.line_number)
+        sel.station.append(ph.station)
+    return sel, skipped
+
+
+def solve_event(
+    event,
+    index: int = 0,
+    *,
+    mode: str = "modern",
+    rcond: float = RCOND,
+    uncertainty: bool = False,
+    n_trials: int = 500,
+) -> EventResult:
+    sel, skipped = select(event, mode)
+    result = EventResult(event.path, index, event_label(event), sel, None, skipped_blank=skipped)
+    if len(sel) == 0:
+        result.message = "no P polarities"
+        return result
+    result.solution = solve(*sel.arrays(), mode=mode, rcond=rcond)
+    if uncertainty and len(sel) >= 2:
+        from pinv.uncertainty import estimate
+
+        result.uncertainty = estimate(
+            *sel.arrays(), result.solution.strike_dip_rake, n_trials=n_trials
+        )
+    return result
+
+
+def station0_agency(folder: str = ".") -> str:
+    """The agency SEISAN's editor writes: first three characters of the last non-blank
+    line of STATION0.HYP (working folder, then $SEISAN_TOP/DAT)."""
+    candidates = [os.path.join(folder, "STATION0.HYP")]
+    top = os.environ.get("SEISAN_TOP")
+    if top:
+        candidates.append(os.path.join(top, "DAT", "STATION0.HYP"))
+    for path in candidates:
+        try:
+            with open(path, "rb") as fh:
+                lines = [ln for ln in fh.read().splitlines() if ln.strip()]
+        except OSError:
+            continue
+        if lines:
+            return lines[-1][:3].decode("latin-1").strip()
+    return ""
+
+
+def fault_plane_line(result: EventResult, *, agency: str, prime: bool) -> str:
+    """The F-line for a result: ``prime`` gives exactly EEV's line (rounded values as
+    EEV copies them from pinv.out, no flag); otherwise an OF-line (column 79 ``O``) with
+    the uncertainty columns filled when they were computed."""
+    from seisfoc.nordic import format_fault_plane_line
+
+    sol = result.solution
+    sdr = [float(t) for t in legacy.sdr_text(*sol.strike_dip_rake).split()]
+    kwargs = {}
+    unc = result.uncertainty
+    if unc is not None and not prime:
+        kwargs = dict(
+            strike_error=min(unc.strike_error, 999.9),
+            dip_error=min(unc.dip_error, 999.9),
+            rake_error=min(unc.rake_error, 999.9),
+            fit_error=unc.misfit,
+            station_distribution_ratio=unc.stdr,
+            quality=unc.grade,
+        )
+    return format_fault_plane_line(
+        *sdr,
+        program="PINV",
+        agency=agency,
+        n_bad_polarities=min(sol.n_inconsistent, 99),
+        flag="" if prime else "O",
+        **kwargs,
+    )
+
+
+def write_result(
+    result: EventResult, *, agency: str, prime: bool, min_polarities: int = MIN_POLARITIES
+) -> None:
+    """Write the solution into its S-file, or raise InversionError saying why not."""
+    from seisfoc.nordic import write_fault_plane
+
+    if result.solution is None or len(result.selection) < min_polarities:
+        raise InversionError(
+            f"too few polarities ({len(result.selection)} < {min_polarities}), S-file not updated",
+            result.path,
+        )
+    if result.path is None:
+        raise SeisfocError("event has no file to write to")
+    line = fault_plane_line(result, agency=agency, prime=prime)
+    try:
+        write_fault_plane(result.path, line, prime=prime, event_index=result.event_index)
+    except PermissionError as err:
+        raise SeisfocError(f"cannot write: {err.strerror}", result.path) from None
+    result.written = True
+
+
+def as_dict(result: EventResult) -> dict:
+    sol = result.solution
+    d = {
+        "file": result.path,
+        "event": result.label,
+        "n_polarities": len(result.selection),
+        "skipped_blank_angle_lines": result.skipped_blank,
+        "message": result.message,
+        "written": result.written,
+    }
+    if sol is not None:
+        d.update(
+            mode=sol.mode,
+            strike=round(sol.strike, 2),
+            dip=round(sol.dip, 2),
+            rake=round(sol.rake, 2),
+            aux_strike=round(sol.aux_strike, 2),
+            aux_dip=round(sol.aux_dip, 2),
+            aux_rake=round(sol.aux_rake, 2),
+            tolerance=sol.tolerance,
+            pseudorank=sol.pseudorank,
+            singular_values=[float(s) for s in sol.singular_values],
+            consistent=sol.n_consistent,
+            inconsistent=sol.n_inconsistent,
+        )
+    if result.uncertainty is not None:
+        u = result.uncertainty
+        d.update(
+            strike_error=round(u.strike_error, 1),
+            dip_error=round(u.dip_error, 1),
+            rake_error=round(u.rake_error, 1),
+            rms_plane_deg=round(u.rms_plane_deg, 1),
+            probability=round(u.probability, 3),
+            misfit=round(u.misfit, 3),
+            stdr=round(u.stdr, 3),
+            grade=u.grade,
+        )
+    return d
+
+
+def polarity_arrays(result: EventResult):
+    pol, ain, az = result.selection.arrays()
+    return pol, ain, az, np.asarray(result.solution.consistent)

@@ -1,0 +1,265 @@
+"""The drop-in ``pinv`` against the original's outputs in ../shared/reference, to the character.
+
+Every run of reference/pinv (asis and hyp), edge/, synthetic/ and nordic2/ is one case:
+hyp.out (or the S-file itself for ``asis``) is copied into a temporary folder, the
+drop-in runs there, and the screen text, pinv.out, fps.out (and a rewritten hyp.out)
+are compared byte for byte. Runs with fewer than five polarities where the original's
+SVD leaves the textbook procedure are listed in KNOWN_SMALL_SYSTEM_DIFFERENCES.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SHARED_REFERENCE, have_reference
+
+from pinv import dropin
+
+SEISAN_DEF = "NORDIC_FORMAT 0.0:old 1.0:both 2.0:new  {:.1f}\n"
+
+#: Runs with 2-4 polarities: with fewer rows than unknowns the original's SVD returns
+#: values (and an order) that the textbook Golub-Reinsch procedure does not give, so its
+#: tolerance, pseudorank and mechanism differ (ALGORITHMS.md section 1; see the README).
+KNOWN_SMALL_SYSTEM_DIFFERENCES = {
+    "pinv/02-1924-53L.S200405/asis",
+    "pinv/02-1924-53L.S200405/hyp",
+    "pinv/03-1955-35D.S199606/asis",
+    "pinv/03-1955-35D.S199606/hyp",
+    "pinv/03-1955-40D.S199606/asis",
+    "pinv/03-1955-40D.S199606/hyp",
+    "pinv/12-1410-00L.S199808/asis",
+    "pinv/12-1410-00L.S199808/hyp",
+    "pinv/13-0556-46L.S199607/asis",
+    "pinv/18-0946-51L.S199607/asis",
+    "pinv/18-0946-51L.S199607/hyp",
+    "pinv/20-0328-31L.S200612/asis",
+    "pinv/20-0328-31L.S200612/hyp",
+    "pinv/26-0742-11L.S199607/asis",
+    "pinv/26-0742-11L.S199607/hyp",
+}
+
+
+def _is_nordic2(path: Path) -> bool:
+    for line in path.read_bytes().splitlines():
+        if line.rstrip().endswith(b"7") and len(line.rstrip()) >= 80:
+            return line.startswith(b" STAT COM NTLO IPHASE")
+    return False
+
+
+def _cases():
+    """(case id, input hyp.out, folder of expected outputs, NORDIC_FORMAT, screen name)."""
+    if not have_reference():
+        return []
+    ref = SHARED_REFERENCE
+    cases = []
+    for event in sorted(p.name for p in (ref / "pinv").iterdir() if p.is_dir()):
+        asis = ref / "pinv" / event / "asis"
+        if (asis / "pinv.screen").exists():
+            sfile = next((ref / "sfiles").glob(f"*/*/*/{event}"))
+            fmt = 2.0 if _is_nordic2(sfile) else 0.0
+            cases.append((f"pinv/{event}/asis", sfile, asis, fmt, "pinv.screen"))
+        hyp = ref / "pinv" / event / "hyp"
+        if (hyp / "pinv.screen").exists():
+            cases.append((f"pinv/{event}/hyp", hyp / "hyp.out", hyp, 0.0, "pinv.screen"))
+    for folder in sorted((ref / "synthetic").iterdir()):
+        cases.append((f"synthetic/{folder.name}", folder / "hyp.out", folder, 0.0, "pinv.screen"))
+    n2 = ref / "nordic2" / "19950822_nor2nor2"
+    cases.append(("nordic2/19950822_nor2nor2", n2 / "hyp.out", n2, 2.0, "pinv.screen"))
+    cases.append(
+        ("nordic2/19950822_nor2nor2/format0", n2 / "hyp.out", n2, 0.0, "pinv.screen.NORDIC_FORMAT0")
+    )
+    zero = ref / "edge" / "zero_polarities"
+    cases.append(("edge/zero_polarities", zero / "hyp.out", zero, 0.0, "pinv.screen"))
+    return cases
+
+
+CASES = _cases()
+
+
+def _run(folder: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    status = dropin.run(str(folder), out=out)
+    return status, out.getvalue()
+
+
+def _compare(tmp: Path, expected: Path, screen_name: str, screen: str) -> list[str]:
+    bad = []
+    if screen != (expected / screen_name).read_text():
+        bad.append("screen")
+    if screen_name == "pinv.screen.NORDIC_FORMAT0":
+        return bad  # the original stops before writing anything
+    for name in ("pinv.out", "fps.out"):
+        want = expected / name
+        have = tmp / name
+        if want.exists() != have.exists() or (
+            want.exists() and want.read_bytes() != have.read_bytes()
+        ):
+            bad.append(name)
+    return bad
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_reference_run(case, tmp_path, reference_dir):
+    name, source, expected, fmt, screen_name = case
+    shutil.copyfile(source, tmp_path / "hyp.out")
+    (tmp_path / "SEISAN.DEF").write_text(SEISAN_DEF.format(fmt))
+    status, screen = _run(tmp_path)
+    assert status == 0
+    bad = _compare(tmp_path, expected, screen_name, screen)
+    if name in KNOWN_SMALL_SYSTEM_DIFFERENCES:
+        if not bad:
+            pytest.fail(f"{name} now matches: remove it from KNOWN_SMALL_SYSTEM_DIFFERENCES")
+        pytest.xfail(f"fewer than 5 polarities, original's SVD differs: {bad}")
+    assert not bad, f"differs from the original in {bad}"
+
+
+def test_match_count(reference_dir):
+    """How many of the reference runs match to the character (printed with -s)."""
+    matched = 0
+    for _name, source, expected, fmt, screen_name in CASES:
+        with _tmpdir(reference_dir) as tmp:
+            shutil.copyfile(source, tmp / "hyp.out")
+            (tmp / "SEISAN.DEF").write_text(SEISAN_DEF.format(fmt))
+            status, screen = _run(tmp)
+            matched += not _compare(tmp, expected, screen_name, screen)
+    total = len(CASES) + 3  # + composite nordic1 (two runs) + composite nordic2
+    print(f"\ndrop-in pinv matches {matched} of {len(CASES)} single runs (+3 composite runs)")
+    assert matched == len(CASES) - len(KNOWN_SMALL_SYSTEM_DIFFERENCES)
+    assert total > matched
+
+
+class _tmpdir:
+    def __init__(self, _ref):
+        import tempfile
+
+        self._td = tempfile.TemporaryDirectory()
+
+    def __enter__(self) -> Path:
+        return Path(self._td.name)
+
+    def __exit__(self, *exc):
+        self._td.cleanup()
+
+
+def test_composite_nordic1_twice(tmp_path, reference_dir):
+    """Run 1 matches the original byte for byte; run 2 keeps ONE F-line (the original's
+    duplicate is a fixed defect), screen and pinv.out as the original's run 2."""
+    ref = reference_dir / "edge" / "composite_nordic1"
+    shutil.copyfile(ref / "hyp.out.before", tmp_path / "hyp.out")
+    (tmp_path / "SEISAN.DEF").write_text(SEISAN_DEF.format(0.0))
+    status, screen = _run(tmp_path)
+    assert status == 0
+    assert screen == (ref / "pinv.screen.run1").read_text()
+    assert (tmp_path / "hyp.out").read_bytes() == (ref / "hyp.out.after_run1").read_bytes()
+    status, screen = _run(tmp_path)
+    assert screen == (ref / "pinv.screen.run2").read_text()
+    assert (tmp_path / "pinv.out").read_bytes() == (ref / "pinv.out").read_bytes()
+    assert (tmp_path / "fps.out").read_bytes() == (ref / "fps.out").read_bytes()
+    # fixed: no duplicate, the file is the same as after run 1
+    assert (tmp_path / "hyp.out").read_bytes() == (ref / "hyp.out.after_run1").read_bytes()
+
+
+def test_composite_nordic2(tmp_path, reference_dir):
+    ref = reference_dir / "edge" / "composite_nordic2"
+    shutil.copyfile(ref / "hyp.out.before", tmp_path / "hyp.out")
+    shutil.copyfile(ref / "SEISAN.DEF", tmp_path / "SEISAN.DEF")
+    status, screen = _run(tmp_path)
+    assert status == 0
+    assert screen == (ref / "pinv.screen").read_text()
+    for name in ("pinv.out", "fps.out"):
+        assert (tmp_path / name).read_bytes() == (ref / name).read_bytes(), name
+    assert (tmp_path / "hyp.out").read_bytes() == (ref / "hyp.out.after").read_bytes()
+
+
+def test_seisan_top_setting(tmp_path, monkeypatch, reference_dir):
+    """Without SEISAN.DEF in the folder, $SEISAN_TOP/DAT/SEISAN.DEF decides."""
+    ref = reference_dir / "nordic2" / "19950822_nor2nor2"
+    shutil.copyfile(ref / "hyp.out", tmp_path / "hyp.out")
+    top = tmp_path / "top"
+    (top / "DAT").mkdir(parents=True)
+    (top / "DAT" / "SEISAN.DEF").write_text(SEISAN_DEF.format(1.0))
+    monkeypatch.setenv("SEISAN_TOP", str(top))
+    status, screen = _run(tmp_path)
+    assert screen == (ref / "pinv.screen").read_text()
+    monkeypatch.delenv("SEISAN_TOP")
+    status, screen = _run(tmp_path)
+    assert screen == (ref / "pinv.screen.NORDIC_FORMAT0").read_text()
+
+
+def test_zero_polarities_writes_no_fps(tmp_path, reference_dir):
+    ref = reference_dir / "edge" / "zero_polarities"
+    shutil.copyfile(ref / "hyp.out", tmp_path / "hyp.out")
+    status, screen = _run(tmp_path)
+    assert status == 0 and screen == (ref / "pinv.screen").read_text()
+    assert (tmp_path / "pinv.out").read_bytes() == (ref / "pinv.out").read_bytes()
+    assert not (tmp_path / "fps.out").exists()
+
+
+def _entry_point(tmp_path) -> subprocess.CompletedProcess:
+    code = "import sys; from pinv.dropin import main; sys.exit(main())"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_executable_in_folder(tmp_path, reference_dir):
+    ref = reference_dir / "pinv" / "22-0141-06L.S199508" / "hyp"
+    shutil.copyfile(ref / "hyp.out", tmp_path / "hyp.out")
+    done = _entry_point(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (ref / "pinv.screen").read_text()
+    assert (tmp_path / "pinv.out").read_bytes() == (ref / "pinv.out").read_bytes()
+
+
+def test_missing_hyp_out(tmp_path):
+    done = _entry_point(tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "hyp.out" in done.stderr
+
+
+def test_empty_hyp_out(tmp_path):
+    (tmp_path / "hyp.out").write_bytes(b"")
+    done = _entry_point(tmp_path)
+    assert done.returncode == 1 and "empty" in done.stderr
+
+
+def test_malformed_ain_names_line_and_column(tmp_path):
+    line = " BER  SZ IP     C  141 27.07  168                         6x   -0.6210  151  89 "
+    (tmp_path / "hyp.out").write_text(line + "\n")
+    status = None
+    with pytest.raises(Exception) as err:
+        status = _run(tmp_path)
+    assert status is None
+    assert "line 1" in str(err.value) and "column 58" in str(err.value)
+
+
+def test_unknown_nordic_format(tmp_path):
+    line = " BER  SZ IP     C  141 27.07  168                         62   -0.6210  151  89 "
+    (tmp_path / "hyp.out").write_text(line + "\n")
+    (tmp_path / "SEISAN.DEF").write_text(SEISAN_DEF.format(3.0))
+    done = _entry_point(tmp_path)
+    assert done.returncode == 1
+    assert "SEISAN.DEF" in done.stderr and "column 41" in done.stderr
+
+
+def test_does_not_import_heavy_modules(tmp_path, reference_dir):
+    ref = reference_dir / "pinv" / "22-0141-06L.S199508" / "hyp"
+    shutil.copyfile(ref / "hyp.out", tmp_path / "hyp.out")
+    code = (
+        "import sys; from pinv.dropin import run; run('.'); "
+        "bad = [m for m in ('scipy', 'obspy', 'matplotlib') if m in sys.modules]; "
+        "sys.exit(len(bad))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True)
+    assert done.returncode == 0
+
+
+if os.environ.get("PINV_PRINT_CASES"):  # pragma: no cover - debugging aid
+    for c in CASES:
+        print(c)
