@@ -1,0 +1,67 @@
+"""The drop-in ``invrad``: reads invrad.inp and invrad.mod, writes invrad.out.
+
+As Ebel's original it works in the current directory and asks on standard input for a
+source depth or data error given as 0. Default behaviour ``seisan`` reproduces the
+original's numbers without its defects: no 20-reading limit, post-critical SV readings
+and impossible rays are errors naming the reading (never NaN), errors come from the
+full covariance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from seisfoc.errors import SeisfocError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="invrad",
+        description="Moment tensor from P, SV, SH amplitudes (Ebel's INVRAD, drop-in).",
+    )
+    parser.add_argument("--input", default="invrad.inp", help="readings (default invrad.inp)")
+    parser.add_argument("--model", default="invrad.mod", help="velocity model (invrad.mod)")
+    parser.add_argument("--output", default="invrad.out", help="report (default invrad.out)")
+    parser.add_argument(
+        "--mode", choices=("seisan", "modern"), default="seisan", help="behaviour (seisan)"
+    )
+    return parser
+
+
+def run(args) -> int:
+    from invrad.program import invert
+    from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
+    from seisfoc.invrad_files import format_invrad_failure, format_invrad_out, plane_line
+
+    legacy = read_legacy_inputs(args.input, args.model)
+    inp, model = legacy.inp, legacy.model
+    depth, sigma = legacy.source_depth_km, legacy.sigma_microns
+    try:
+        result = invert(inp, model, depth, sigma, mode=args.mode)
+    except SeisfocError as err:
+        write_atomic(args.output, format_invrad_failure(model, depth, str(err)))
+        raise
+    sol = result.solution
+    write_atomic(args.output, format_invrad_out(inp, model, depth, sol))
+    for k in range(2):
+        print(plane_line(*sol.planes[k], sol.plane_errors[k]))
+    print(f" EVENT MOMENT= {sol.moment:10.2f} +- {sol.moment_error:10.2f} x E16 DYNE-CM")
+    print(f" Output in {args.output}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except SeisfocError as err:
+        print(f"invrad: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Readable and JSON reports of an amplitude moment-tensor inversion (``seisfoc invrad``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seisfoc import mechanism
+
+
+def solution_dict(readings, solution, bootstrap_errors=None) -> dict:
+    """Everything of an :class:`~seisfoc.amplitude.AmplitudeSolution`, JSON-ready."""
+    fit = solution.fit
+    jh = solution.jost_herrmann
+    err = solution.plane_errors
+    planes = []
+    for k in range(2):
+        p = solution.planes[k]
+        entry = {
+            "strike": p.strike, "dip": p.dip, "rake": p.rake,
+            "strike_error": err[k, 0], "dip_error": err[k, 1], "rake_error": err[k, 2],
+        }  # fmt: skip
+        if bootstrap_errors is not None:
+            entry["bootstrap_errors"] = list(map(float, bootstrap_errors[k, :3]))
+        planes.append(entry)
+    flags = fit.high_leverage()
+    return {
+        "moment_tensor_ned_1e16_dyne_cm": fit.moment_tensor_ned.tolist(),
+        "moment_tensor_covariance_m5": fit.covariance_m5.tolist(),
+        "largest_double_couple_ebel": {
+            "planes": planes,
+            "moment_1e16_dyne_cm": solution.moment,
+            "moment_error_1e16_dyne_cm": solution.moment_error,
+            "moment_bootstrap_error": None
+            if bootstrap_errors is None
+            else float(bootstrap_errors[0, 3]),
+            "clvd_moment_1e16_dyne_cm": solution.moment_clvd,
+        },
+        "jost_herrmann": {
+            "epsilon": float(jh.epsilon),
+            "moment_dc_1e16_dyne_cm": float(jh.moment_dc),
+            "moment_clvd_1e16_dyne_cm": float(jh.moment_clvd),
+            "dc_percent": float(jh.dc_percent),
+        },
+        "mw": solution.mw,
+        "rms_microns": fit.rms_microns,
+        "dc_rms_microns": solution.dc_rms_microns,
+        "sigma_microns": fit.sigma_microns,
+        "sigma_estimated": fit.sigma_estimated,
+        "singular_values": fit.singular_values.tolist(),
+        "rank": fit.rank,
+        "radial_positive": "toward source" if solution.radial_toward_source else "away",
+        "readings": [
+            {
+                "label": readings.label(i),
+                "observed": float(fit.observed[i]),
+                "moment_tensor": float(fit.predicted[i]),
+                "double_couple": float(solution.dc_predicted[i]),
+                "leverage": float(fit.leverage[i]),
+                "high_leverage": bool(flags[i]),
+            }
+            for i in range(len(readings))
+        ],
+    }
+
+
+def format_report(readings, solution, mode: str, bootstrap_errors=None) -> str:
+    fit = solution.fit
+    m = fit.moment_tensor_ned
+    jh = solution.jost_herrmann
+    err = solution.plane_errors
+    use = mechanism.ned_to_use(m)
+    out = [
+        f"Amplitude moment tensor ({mode} mode), {len(readings)} readings, rank {fit.rank}, "
+        f"singular values {' '.join(f'{s:.3g}' for s in fit.singular_values)}",
+        "Moment tensor (1e16 dyne-cm), north-east-down:",
+        f"  Mnn {m[0, 0]:10.3f}  Mee {m[1, 1]:10.3f}  Mdd {m[2, 2]:10.3f}",
+        f"  Mne {m[0, 1]:10.3f}  Mnd {m[0, 2]:10.3f}  Med {m[1, 2]:10.3f}",
+        f"  (up-south-east: Mrr {use[0, 0]:.3f} Mtt {use[1, 1]:.3f} Mpp {use[2, 2]:.3f} "
+        f"Mrt {use[0, 1]:.3f} Mrp {use[0, 2]:.3f} Mtp {use[1, 2]:.3f})",
+        "Largest double couple (Ebel), errors from the full covariance:",
+    ]
+    for k in range(2):
+        p = solution.planes[k]
+        line = (
+            f"  plane {k + 1}: strike {p.strike:7.2f} +- {err[k, 0]:5.2f}  dip {p.dip:6.2f} "
+            f"+- {err[k, 1]:5.2f}  rake {p.rake:8.2f} +- {err[k, 2]:5.2f}"
+        )
+        if bootstrap_errors is not None:
+            b = bootstrap_errors[k]
+            line += f"  (bootstrap +- {b[0]:.2f} {b[1]:.2f} {b[2]:.2f})"
+        out.append(line)
+    out += [
+        f"  M0 {solution.moment:.3f} +- {solution.moment_error:.3f} x 1e16 dyne-cm"
+        f"  (Mw {solution.mw:.2f}), CLVD moment {solution.moment_clvd:.3f}",
+        f"Jost-Herrmann: epsilon {float(jh.epsilon):.4f}, M0(DC) {float(jh.moment_dc):.3f}, "
+        f"DC {float(jh.dc_percent):.1f} %",
+        f"RMS {fit.rms_microns:.4g} microns (MT), {solution.dc_rms_microns:.4g} (DC); sigma "
+        f"{fit.sigma_microns:.4g} microns ({'from residuals' if fit.sigma_estimated else 'given'})",
+        "Readings: observed, moment tensor, double couple, leverage "
+        f"(R positive {'toward' if solution.radial_toward_source else 'away from'} the source)",
+    ]
+    flags = fit.high_leverage()
+    for i in range(len(readings)):
+        out.append(
+            f"  {readings.label(i):<12s} {fit.observed[i]:12.5g} {fit.predicted[i]:12.5g} "
+            f"{solution.dc_predicted[i]:12.5g} {fit.leverage[i]:6.3f}"
+            + ("  HIGH LEVERAGE" if flags[i] else "")
+        )
+    return "\n".join(out) + "\n"
+
+
+def as_float(x):
+    return float(np.asarray(x))

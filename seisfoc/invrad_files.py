@@ -1,0 +1,473 @@
+"""Ebel's amplitude files: ``invrad.inp`` (readings) and ``invrad.out`` (INVRAD's report).
+
+Shared by INVRAD, INVDC and SYNRAD (FORMATS.md section 5). ``invrad.inp``:
+
+- line 1: free-text title;
+- line 2: ``(I5,2F5.1)`` number of readings, source depth (km), data standard deviation
+  (microns); 0 means "ask on standard input";
+- then one reading per line, ``(1X,A4,1X,A1,1X,A2,1X,F6.2,4X,F7.2,3X,E12.4)``: station,
+  component Z/R/T, phase ``P``/``SV``/``SH``, epicentral distance (km), azimuth event to
+  station (deg), signed amplitude (microns, R positive TOWARD the source).
+
+Numbers are read as Fortran reads fixed fields (a field without a decimal point gets the
+format's implied decimals), but a missing or non-numeric field is an error naming the
+file, line and column, never a silent zero. The readers never print.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from seisfoc.amplitude import COMPONENT_CODES, PHASE_CODES, VALID_PAIRS, AmplitudeReadings
+from seisfoc.errors import SeisfocError
+
+__all__ = [
+    "InvradInput",
+    "read_invrad_inp",
+    "parse_invrad_inp",
+    "format_invrad_inp",
+    "fortran_e",
+    "fortran_f",
+    "crustal_model_lines",
+]
+
+# (first column, last column) 1-based, of the reading fields
+_STATION = (2, 5)
+_COMPONENT = (7, 7)
+_PHASE = (9, 10)
+_DISTANCE = (12, 17)
+_AZIMUTH = (22, 28)
+_AMPLITUDE = (32, 43)
+
+
+@dataclass
+class InvradInput:
+    """The content of an ``invrad.inp``; depth or sigma is ``None`` where the file has 0."""
+
+    title: str
+    source_depth_km: float | None
+    sigma_microns: float | None
+    readings: AmplitudeReadings
+    path: str | None = None
+
+
+def _field(line: str, cols: tuple[int, int]) -> str:
+    return line[cols[0] - 1 : cols[1]]
+
+
+def fortran_real(text: str, decimals: int, path, line: int, column: int, what: str) -> float:
+    """A Fortran ``Fw.d``/``Ew.d`` field: blanks are ignored, no point means d implied decimals."""
+    s = text.strip()
+    if not s:
+        raise SeisfocError(f"{what} is missing", path, line, column)
+    t = s.replace("D", "E").replace("d", "e")
+    try:
+        value = float(t)
+    except ValueError:
+        raise SeisfocError(f"{what} {s!r} is not a number", path, line, column) from None
+    if not math.isfinite(value):
+        raise SeisfocError(f"{what} {s!r} is not a finite number", path, line, column)
+    if "." not in t and "e" not in t.lower():
+        value = value / 10.0**decimals
+    elif "." not in t:  # mantissa without a point, e.g. 12E-2 in E12.4
+        mantissa, _, exponent = t.lower().partition("e")
+        value = float(mantissa) / 10.0**decimals * 10.0 ** int(exponent or 0)
+    return value
+
+
+def _fortran_int(text: str, path, line: int, column: int, what: str) -> int:
+    s = text.strip()
+    if not s:
+        raise SeisfocError(f"{what} is missing", path, line, column)
+    try:
+        return int(s)
+    except ValueError:
+        raise SeisfocError(f"{what} {s!r} is not an integer", path, line, column) from None
+
+
+def read_invrad_inp(path) -> InvradInput:
+    """Read an ``invrad.inp`` file (see the module doc)."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise SeisfocError(f"cannot read: {exc.strerror}", path) from None
+    return parse_invrad_inp(data.decode("latin-1"), path)
+
+
+def parse_invrad_inp(text: str, path: str | None = None) -> InvradInput:
+    lines = [line.rstrip("\r").replace("\t", " ") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        raise SeisfocError("empty file: expected a title line", path, 1)
+    title = lines[0].rstrip()
+    if len(lines) < 2 or not lines[1].strip():
+        raise SeisfocError(
+            "line 2 must give the number of readings, source depth and data error (I5,2F5.1)",
+            path,
+            2,
+            1,
+        )
+    head = lines[1]
+    n = _fortran_int(head[0:5], path, 2, 1, "number of readings")
+    depth = _optional_real(head[5:10], 1, path, 2, 6, "source depth")
+    sigma = _optional_real(head[10:15], 1, path, 2, 11, "data standard deviation")
+    if head[15:].strip():
+        raise SeisfocError(f"unexpected text {head[15:].strip()!r} after column 15", path, 2, 16)
+    if n <= 0:
+        raise SeisfocError(f"number of readings must be positive, got {n}", path, 2, 1)
+    if depth is not None and depth < 0:
+        raise SeisfocError(f"source depth must not be negative, got {depth:g} km", path, 2, 6)
+    if sigma is not None and sigma < 0:
+        raise SeisfocError(f"data standard deviation must be positive, got {sigma:g}", path, 2, 11)
+    body = lines[2:]
+    if len(body) < n:
+        raise SeisfocError(
+            f"line 2 declares {n} readings but the file has only {len(body)} reading lines",
+            path,
+            len(lines) + 1,
+        )
+    extra = [k for k in range(n, len(body)) if body[k].strip()]
+    if extra:
+        raise SeisfocError(
+            f"line 2 declares {n} readings but more lines follow: correct the count",
+            path,
+            extra[0] + 3,
+            1,
+        )
+    rows = [_parse_reading(body[k], path, k + 3) for k in range(n)]
+    readings = AmplitudeReadings(
+        station=[r[0] for r in rows],
+        component=[r[1] for r in rows],
+        phase=[r[2] for r in rows],
+        distance_km=[r[3] for r in rows],
+        azimuth_deg=[r[4] for r in rows],
+        amplitude_microns=[r[5] for r in rows],
+        radial_toward_source=True,
+        path=path,
+        line_numbers=np.arange(3, n + 3),
+    )
+    return InvradInput(title, depth, sigma, readings, path)
+
+
+def _optional_real(text, decimals, path, line, column, what) -> float | None:
+    if not text.strip():
+        return None
+    value = fortran_real(text, decimals, path, line, column, what)
+    return None if value == 0.0 else value
+
+
+def _parse_reading(line: str, path, lineno: int):
+    if not line.strip():
+        raise SeisfocError("blank line where a reading was expected", path, lineno, 1)
+    if len(line.rstrip()) < _AMPLITUDE[0]:
+        raise SeisfocError(
+            f"short line ({len(line.rstrip())} characters): the amplitude belongs in "
+            f"columns {_AMPLITUDE[0]}-{_AMPLITUDE[1]}",
+            path,
+            lineno,
+            len(line.rstrip()) + 1,
+        )
+    station = _field(line, _STATION).strip()
+    if not station:
+        raise SeisfocError("station name (columns 2-5) is blank", path, lineno, _STATION[0])
+    component = _field(line, _COMPONENT).strip().upper()
+    phase = _field(line, _PHASE).strip().upper()
+    if component not in COMPONENT_CODES:
+        raise SeisfocError(
+            f"unknown component {component!r} in column 7 (use Z, R or T)",
+            path,
+            lineno,
+            _COMPONENT[0],
+        )
+    if phase not in PHASE_CODES:
+        raise SeisfocError(
+            f"unknown phase {phase!r} in columns 9-10 (use P, SV or SH)", path, lineno, _PHASE[0]
+        )
+    if (component, phase) not in VALID_PAIRS:
+        raise SeisfocError(
+            f"phase {phase} cannot be read on component {component} "
+            "(valid: P on Z or R, SV on Z or R, SH on T)",
+            path,
+            lineno,
+            _PHASE[0],
+        )
+    distance = fortran_real(_field(line, _DISTANCE), 2, path, lineno, _DISTANCE[0], "distance")
+    azimuth = fortran_real(_field(line, _AZIMUTH), 2, path, lineno, _AZIMUTH[0], "azimuth")
+    amplitude = fortran_real(_field(line, _AMPLITUDE), 4, path, lineno, _AMPLITUDE[0], "amplitude")
+    for text, first, what in (
+        (line[_DISTANCE[1] : _AZIMUTH[0] - 1], _DISTANCE[1] + 1, "distance and azimuth"),
+        (line[_AZIMUTH[1] : _AMPLITUDE[0] - 1], _AZIMUTH[1] + 1, "azimuth and amplitude"),
+    ):
+        if text.strip():
+            raise SeisfocError(
+                f"unexpected text {text.strip()!r} between the {what} fields "
+                "(format 1X,A4,1X,A1,1X,A2,1X,F6.2,4X,F7.2,3X,E12.4)",
+                path,
+                lineno,
+                first + len(text) - len(text.lstrip()),
+            )
+    if line[_AMPLITUDE[1] :].strip():
+        raise SeisfocError(
+            f"unexpected text {line[_AMPLITUDE[1] :].strip()!r} after column {_AMPLITUDE[1]}",
+            path,
+            lineno,
+            _AMPLITUDE[1] + 1,
+        )
+    if distance < 0:
+        raise SeisfocError(f"negative distance {distance:g} km", path, lineno, _DISTANCE[0])
+    return station, component, phase, distance, azimuth, amplitude
+
+
+def format_invrad_inp(
+    title: str, source_depth_km: float, sigma_microns: float, readings: AmplitudeReadings
+) -> str:
+    """An ``invrad.inp`` for these readings (R written positive toward the source)."""
+    amp = readings.amplitudes_for(radial_toward_source=True)
+    out = [title[:80], f"{len(readings):5d}{source_depth_km:5.1f}{sigma_microns:5.1f}"]
+    for i in range(len(readings)):
+        out.append(
+            f" {readings.station[i][:4]:<4s} {readings.component[i]:1s} {readings.phase[i]:<2s} "
+            f"{readings.distance_km[i]:6.2f}    {readings.azimuth_deg[i]:7.2f}   "
+            f"{fortran_e(amp[i], 12, 4, leading_zero=False)}"
+        )
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ Fortran edit descriptors
+
+
+def fortran_f(value: float, width: int, decimals: int) -> str:
+    """Fortran ``Fw.d``: right-justified, ``NaN`` as text, asterisks when it does not fit."""
+    if math.isnan(value):
+        return "NaN".rjust(width)
+    if math.isinf(value):
+        return ("Infinity" if value > 0 else "-Infinity").rjust(width)[-width:]
+    s = f"{value:{width}.{decimals}f}"
+    if len(s) > width:
+        if s.startswith("0.") or s.startswith("-0."):
+            s = s.replace("0.", ".", 1)
+        if len(s) > width:
+            return "*" * width
+    return s
+
+
+def fortran_e(value: float, width: int, decimals: int, leading_zero: bool = True) -> str:
+    """Fortran ``Ew.d`` as gfortran writes it: ``0.40914E+00``.
+
+    ``leading_zero=False`` gives the E12.4 style of invrad.inp (``-4.0914E-01``, as the
+    files were written with 1PE).
+    """
+    if math.isnan(value):
+        return "NaN".rjust(width)
+    if value == 0.0:
+        body = f"0.{'0' * decimals}E+00" if leading_zero else f"{0.0:.{decimals}E}"
+        return body.rjust(width)
+    sign = "-" if value < 0 else ""
+    if not leading_zero:
+        s = f"{abs(value):.{decimals}E}"
+        mant, _, exp = s.partition("E")
+        e = int(exp)
+        body = f"{sign}{mant}E{e:+03d}" if abs(e) < 100 else f"{sign}{mant}{e:+04d}"
+        return body.rjust(width)
+    s = f"{abs(value):.{decimals - 1}e}"
+    mant, _, exp = s.partition("e")
+    digits = mant.replace(".", "")
+    e = int(exp) + 1
+    expo = f"E{e:+03d}" if abs(e) < 100 else f"{e:+04d}"
+    body = f"{sign}0.{digits}{expo}"
+    if len(body) > width:
+        return "*" * width
+    return body.rjust(width)
+
+
+def crustal_model_lines(model, source_depth_km: float) -> list[str]:
+    """INVRAD's crustal model table: layers split at the source, the half-space left out.
+
+    Columns VTOPP, VTOPS, GRP (P gradient, 1/s), TH (thickness), DEPTOP, each 10 wide.
+    """
+    split = model.split(source_depth_km)
+    z = split.depth_top_km
+    lines = [
+        "                *****CRUSTAL MODEL*****",
+        "      VTOPP     VTOPS     GRP       TH       DEPTOP",
+    ]
+    grad = split.gradient("P")
+    for j in range(split.n_layers - 1):
+        thickness = z[j + 1] - z[j]
+        lines.append(
+            fortran_f(split.vp_top[j], 10, 2)
+            + fortran_f(split.vs_top[j], 10, 2)
+            + fortran_f(grad[j], 10, 5)
+            + fortran_f(thickness, 10, 2)
+            + fortran_f(z[j], 10, 2)
+        )
+    return lines
+
+
+# ------------------------------------------------------------------ invrad.out
+
+
+def _matrix_lines(matrix) -> list[str]:
+    out = []
+    for row in np.atleast_2d(matrix):
+        if row.size == 0:
+            out.append("")
+            continue
+        out.append(fortran_f(row[0], 6, 3) + "".join(fortran_f(v, 7, 3) for v in row[1:]))
+    return out
+
+
+def invrad_header_lines(model, source_depth_km: float) -> list[str]:
+    """The source depth and crustal model block that starts every invrad.out."""
+    return [
+        f" Source depth:{fortran_f(source_depth_km, 6, 2)} km",
+        "  ",
+        *crustal_model_lines(model, source_depth_km),
+    ]
+
+
+def plane_line(strike, dip, rake, errors) -> str:
+    """``STRIKE= ... +- ...  DIP= ... RAKE= ...`` with the rake in [0, 360) (EEV reads it)."""
+    rake360 = float(rake) % 360.0
+    return (
+        "STRIKE="
+        + fortran_f(float(strike), 7, 2)
+        + " +-"
+        + fortran_f(float(errors[0]), 7, 2)
+        + "  DIP="
+        + fortran_f(float(dip), 6, 2)
+        + " +-"
+        + fortran_f(float(errors[1]), 6, 2)
+        + "  RAKE="
+        + fortran_f(rake360, 7, 2)
+        + " +-"
+        + fortran_f(float(errors[2]), 7, 2)
+    )
+
+
+def format_invrad_out(inp: InvradInput, model, source_depth_km: float, solution) -> str:
+    """INVRAD's report in the original layout (``reference/amplitudes/*/invrad.out.reference``).
+
+    ``solution`` is a :class:`seisfoc.amplitude.AmplitudeSolution`. The amplitudes are
+    printed in the file's own radial convention (positive toward the source).
+    """
+    fit = solution.fit
+    readings = inp.readings
+    same = solution.radial_toward_source
+    flip = np.where((readings.component == "R") & (not same), -1.0, 1.0)
+    observed = readings.amplitudes_for(radial_toward_source=True)
+    mt_calc = fit.predicted * flip
+    dc_calc = solution.dc_predicted * flip
+    errors = solution.plane_errors
+    lines = invrad_header_lines(model, source_depth_km)
+    lines += [" ", " Inversion results for:", inp.title[:40].ljust(40), " "]
+    for k in range(2):
+        lines.append(plane_line(*solution.planes[k], errors[k]))
+    lines.append(
+        " EVENT MOMENT="
+        + fortran_f(solution.moment, 10, 2)
+        + " +-"
+        + fortran_f(solution.moment_error, 10, 2)
+        + " x E16 DYNE-CM"
+    )
+    lines.append(
+        "    CLVD MOMENT FROM MOMENT TENSOR="
+        + fortran_f(solution.moment_clvd, 10, 2)
+        + " x E16 DYNE-CM"
+    )
+    lines += [" ", " STA  C PS  DIST    AZ      AMP OBS    MT AMP CALC          DC AMP CALC"]
+    for i in range(len(readings)):
+        lines.append(
+            " "
+            + readings.station[i][:4].ljust(4)
+            + " "
+            + readings.component[i][:1]
+            + " "
+            + readings.phase[i][:2].ljust(2)
+            + fortran_f(readings.distance_km[i], 6, 2)
+            + fortran_f(readings.azimuth_deg[i], 8, 2)
+            + fortran_e(observed[i], 13, 5)
+            + fortran_e(mt_calc[i], 13, 5)
+            + fortran_e(dc_calc[i], 13, 5)
+        )
+    lines.append("  MT RMS error=" + fortran_e(fit.rms_microns, 12, 5) + " microns")
+    lines.append("  DC RMS error=" + fortran_e(solution.dc_rms_microns, 12, 5) + " microns")
+    lines.append(" MODEL RESOLUTION MATRIX")
+    lines += _matrix_lines(fit.model_resolution)
+    lines += [" ", " DATA RESOLUTION MATRIX"]
+    lines += _matrix_lines(fit.data_resolution)
+    lines += [" ", " "]
+    return "\n".join(lines) + "\n"
+
+
+def format_invrad_failure(model, source_depth_km: float, message: str) -> str:
+    """invrad.out when no solution exists: the header and the reason (no STRIKE= line)."""
+    lines = invrad_header_lines(model, source_depth_km)
+    lines += ["  ERROR: " + message, " "]
+    return "\n".join(lines) + "\n"
+
+
+def ask_float(prompt: str, what: str, path=None, line=None, column=None, stream=None) -> float:
+    """Ask on standard input for a number the input file left at 0 (as Ebel's programs do).
+
+    With no standard input (end of file) this raises a ``SeisfocError`` naming the field
+    instead of waiting forever.
+    """
+    import sys
+
+    stream = sys.stdin if stream is None else stream
+    print(prompt, flush=True)
+    text = stream.readline() if stream is not None else ""
+    if not text:
+        raise SeisfocError(
+            f"{what} is 0 in the file and none was given on standard input", path, line, column
+        )
+    try:
+        value = float(text.split()[0]) if text.split() else float("nan")
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value <= 0:
+        raise SeisfocError(f"{what}: {text.strip()!r} is not a positive number", path, line, column)
+    return value
+
+
+_PENDING_TOKENS: dict[int, list[str]] = {}
+
+
+def ask_values(prompt: str, what: str, count: int, stream=None) -> list[float]:
+    """Ask on standard input for ``count`` numbers (one line or several); EOF is an error.
+
+    Numbers left over on a line answer the next question, as a Fortran list read would
+    not, but as a user typing all answers on one line expects.
+    """
+    import sys
+
+    stream = sys.stdin if stream is None else stream
+    print(prompt, flush=True)
+    pending = _PENDING_TOKENS.setdefault(id(stream), [])
+    while len(pending) < count:
+        text = stream.readline() if stream is not None else ""
+        if not text:
+            pending.clear()
+            raise SeisfocError(
+                f"{what}: expected {count} numbers on standard input, got end of file"
+            )
+        pending.extend(text.replace(",", " ").split())
+    tokens, pending[:] = pending[:count], pending[count:]
+    values = []
+    for token in tokens:
+        try:
+            value = float(token)
+        except ValueError:
+            raise SeisfocError(f"{what}: {token!r} is not a number") from None
+        if not math.isfinite(value):
+            raise SeisfocError(f"{what}: {token!r} is not a finite number")
+        values.append(value)
+    return values

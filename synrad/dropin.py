@@ -1,0 +1,108 @@
+"""The drop-in ``synrad``: predicted P, SV, SH amplitudes of a mechanism and their fit.
+
+Reads invrad.inp and invrad.mod in the current directory, asks on standard input for the
+strike, dip, rake and moment (1e16 dyne-cm) unless given as options, and writes a table
+of observed and predicted amplitudes, residuals, ratios and the moment each reading
+implies (to find doubtful readings, as Ebel intended) to standard output and synrad.out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from seisfoc.errors import SeisfocError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="synrad", description="Forward amplitudes of a mechanism and their fit (SYNRAD)."
+    )
+    parser.add_argument("--input", default="invrad.inp")
+    parser.add_argument("--model", default="invrad.mod")
+    parser.add_argument("--output", default="synrad.out")
+    parser.add_argument("--strike", type=float)
+    parser.add_argument("--dip", type=float)
+    parser.add_argument("--rake", type=float)
+    parser.add_argument("--moment", type=float, help="scalar moment in 1e16 dyne-cm")
+    parser.add_argument("--mode", choices=("seisan", "modern"), default="seisan")
+    return parser
+
+
+def format_synrad(inp, depth, strike, dip, rake, moment, fit, radial_toward_source) -> str:
+    from seisfoc.invrad_files import fortran_e, fortran_f
+
+    readings = inp.readings
+    flip = (readings.component == "R") & (not radial_toward_source)
+    sign = [-1.0 if f else 1.0 for f in flip]
+    lines = [
+        f" Source depth:{fortran_f(depth, 6, 2)} km",
+        f" Synthetic amplitudes for: {inp.title[:40]}",
+        f" STRIKE={fortran_f(strike, 7, 2)}  DIP={fortran_f(dip, 6, 2)}"
+        f"  RAKE={fortran_f(rake % 360.0, 7, 2)}  MOMENT={fortran_f(moment, 10, 2)} x E16 DYNE-CM",
+        " ",
+        " STA  C PS  DIST    AZ      AMP OBS     AMP CALC     RESIDUAL    OBS/CALC  MOMENT(E16)",
+    ]
+    for i in range(len(readings)):
+        lines.append(
+            " "
+            + readings.station[i][:4].ljust(4)
+            + " "
+            + readings.component[i]
+            + " "
+            + readings.phase[i].ljust(2)
+            + fortran_f(readings.distance_km[i], 6, 2)
+            + fortran_f(readings.azimuth_deg[i], 8, 2)
+            + fortran_e(sign[i] * fit.observed[i], 13, 5)
+            + fortran_e(sign[i] * fit.predicted[i], 13, 5)
+            + fortran_e(sign[i] * fit.residuals[i], 13, 5)
+            + fortran_f(fit.ratio[i], 12, 3)
+            + fortran_f(fit.implied_moment[i], 13, 2)
+        )
+    lines.append("  RMS error=" + fortran_e(fit.rms_microns, 12, 5) + " microns")
+    return "\n".join(lines) + "\n"
+
+
+def run(args) -> int:
+    from seisfoc import amplitude, mechanism
+    from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
+    from seisfoc.invrad_files import ask_values
+
+    legacy = read_legacy_inputs(args.input, args.model, ask_sigma=False)
+    values = [args.strike, args.dip, args.rake, args.moment]
+    if any(v is None for v in values):
+        asked = ask_values(
+            " Strike, dip, rake (deg) and moment (E16 dyne-cm) ?", "mechanism and moment", 4
+        )
+        values = [v if v is not None else a for v, a in zip(values, asked, strict=True)]
+    strike, dip, rake, moment = values
+    if not moment > 0:
+        raise SeisfocError(f"moment must be positive, got {moment:g}")
+    green = amplitude.green_functions(
+        legacy.inp.readings, legacy.model, legacy.source_depth_km, mode=args.mode
+    )
+    tensor = mechanism.moment_tensor_ned(strike, dip, rake, moment)
+    fit = amplitude.synthetic_fit(green, legacy.inp.readings, tensor, moment)
+    text = format_synrad(
+        legacy.inp, legacy.source_depth_km, strike, dip, rake, moment, fit,
+        green.radial_toward_source,
+    )  # fmt: skip
+    write_atomic(args.output, text)
+    sys.stdout.write(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except SeisfocError as err:
+        print(f"synrad: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
