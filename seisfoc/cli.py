@@ -17,7 +17,7 @@ from seisfoc.errors import SeisfocError
 
 #: sub-command name -> (module implementing configure/run, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("seisfoc.demo", "run PINV on the example database shipped with seisfoc"),
+    "demo": ("pinv.demo", "run PINV on the example database shipped with seisfoc"),
     "events": ("seisfoc.events", "list the events and P polarities of S-files or a database"),
     "pinv": ("pinv.cli", "focal mechanism from P polarities (SEISAN's PINV)"),
     "invrad": ("invrad.cli", "moment tensor from P, SV, SH amplitudes (Ebel's INVRAD)"),
