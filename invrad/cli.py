@@ -1,38 +1,27 @@
-"""``seisfoc invrad``: moment tensor from amplitudes, modern mode by default."""
+"""``seisfoc invrad``: moment tensor from amplitudes, modern mode by default.
+
+The readings come from an ``invrad.inp`` or from a Nordic S-file / ``hyp.out`` (detected
+from the file: a Nordic header has ``1`` in column 80). For S-files the amplitude lines
+are mapped as :mod:`seisfoc.amplitude_sfile` documents (``AMPG`` = direct P, ``AMSG`` =
+direct S; sign from the polarity column or an explicit +/- on the amplitude; nm ->
+microns), the
+source depth is the header's and the model and station coordinates come from the
+``STATION0.HYP`` SEISAN would use unless ``--model``/``--stations`` name other files.
+``--write`` puts the solution into the S-file as an OF-line (program ``INVRAD``).
+"""
 
 from __future__ import annotations
 
 import json
 
-
-def add_common_options(parser) -> None:
-    parser.add_argument("input", help="readings file (invrad.inp format)")
-    parser.add_argument("--model", required=True, help="invrad.mod or STATION0.HYP")
-    parser.add_argument("--depth", type=float, help="source depth in km (overrides the file)")
-    parser.add_argument("--sigma", type=float, help="data standard deviation in microns")
-    parser.add_argument("--mode", choices=("modern", "seisan"), default="modern")
-    parser.add_argument(
-        "--ray-mode", choices=("modern", "seisan"), help="how rays are traced (default: --mode)"
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of the report")
-
-
-def load(args):
-    from seisfoc.errors import SeisfocError
-    from seisfoc.invrad_files import read_invrad_inp
-    from seisfoc.velocity import read_model
-
-    inp = read_invrad_inp(args.input)
-    model = read_model(args.model)
-    depth = args.depth if args.depth is not None else inp.source_depth_km
-    if depth is None:
-        raise SeisfocError("source depth is 0 in the file: give --depth", inp.path, 2, 6)
-    sigma = args.sigma if args.sigma is not None else inp.sigma_microns
-    return inp, model, depth, sigma
+PROGRAM = "INVRAD"
 
 
 def configure(parser) -> None:
+    from seisfoc.amplitude_programs import add_common_options, add_write_options
+
     add_common_options(parser)
+    add_write_options(parser)
     parser.add_argument("--bootstrap", type=int, default=0, metavar="N",
                         help="also estimate errors from N bootstrap resamples")  # fmt: skip
     parser.add_argument("--output", help="also write Ebel's invrad.out layout to this file")
@@ -41,19 +30,39 @@ def configure(parser) -> None:
 def run(args) -> int:
     from invrad.program import invert
     from seisfoc import amplitude
-    from seisfoc.amplitude_programs import write_atomic
+    from seisfoc import amplitude_programs as progs
     from seisfoc.amplitude_report import format_report, solution_dict
     from seisfoc.invrad_files import format_invrad_out
 
-    inp, model, depth, sigma = load(args)
-    result = invert(inp, model, depth, sigma, mode=args.mode, ray_mode=args.ray_mode)
+    if args.prime:
+        args.write = True
+    loaded = progs.load(args)
+    progs.print_notes(loaded, "invrad")
+    inp, model, depth, sigma = loaded.inp, loaded.model, loaded.depth, loaded.sigma
+    result = invert(inp, model, depth, sigma, mode=args.mode, ray_mode=args.ray_mode,
+                    tarea_s=progs.tarea_of(args))  # fmt: skip
+    sol = result.solution
     boot = None
     if args.bootstrap:
-        boot = amplitude.bootstrap(result.green, inp.readings, result.solution, args.bootstrap)
+        boot = amplitude.bootstrap(result.green, inp.readings, sol, args.bootstrap)
     if args.output:
-        write_atomic(args.output, format_invrad_out(inp, model, depth, result.solution))
+        progs.write_atomic(args.output, format_invrad_out(inp, model, depth, sol))
+    written = None
+    if args.write:
+        plane, errors = sol.planes[0], sol.plane_errors[0]
+        written = progs.write_fault_plane(args, loaded, PROGRAM, *plane, errors)
+    if args.plot:
+        progs.plot(args, loaded, sol.fit.moment_tensor_ned, result.green)
     if args.json:
-        print(json.dumps(solution_dict(inp.readings, result.solution, boot), indent=1))
+        d = solution_dict(inp.readings, sol, boot)
+        d["source_depth_km"] = depth
+        d["mode"] = args.mode
+        d["input"] = inp.path
+        if written is not None:
+            d["f_line"] = written
+        print(json.dumps(d, indent=1))
     else:
-        print(format_report(inp.readings, result.solution, args.mode, boot), end="")
+        print(format_report(inp.readings, sol, args.mode, boot), end="")
+        if written is not None:
+            print(f"Written to {loaded.sfile.path}:\n{written}")
     return 0
