@@ -82,6 +82,11 @@ contains
   !> values are left in the order the procedure produces (no sorting).
   !> u(mrow, n) holds A on entry (rows m+1..mrow must be zero: the original's arrays are
   !> larger than the data, and with fewer rows than columns it reads beyond them).
+  !> With fewer rows than columns the bidiagonal form has exact zeros q(m+1..n); each is
+  !> deflated by right-hand rotations before the QR sweeps reach it (see below), which
+  !> leaves it in place as 0 and gives the original's order of the other values (measured:
+  !> 1996-06-03 19:55, 4 rows: 2.6759, 0.063968, 4.1066e-05, 0.023736, 0). With m >= n the
+  !> step never runs and the procedure is the textbook one.
   subroutine svd_golub_reinsch_sp(m, u, q, v, info)
     integer, intent(in) :: m
     real(sp), intent(inout) :: u(:, :)
@@ -213,6 +218,36 @@ contains
     do k = n, 1, -1
       its = 0
       do
+        ! a diagonal value that is exactly zero at the bottom (fewer rows than
+        ! columns: q(m+1..n) = 0) is deflated first: its super-diagonal neighbour
+        ! e(k) is rotated away from the right (columns i and k, i = k-1 down to 1),
+        ! which chases the fill-in up column k. Without this step the QR sweeps
+        ! move the zero value through the others (and can divide 0 by 0); with it
+        ! the values come out in the order the original gives them.
+        if (k > 1 .and. q(k) == 0.0_sp .and. e(k) /= 0.0_sp) then
+          c = 0.0_sp
+          s = -1.0_sp
+          do i = k - 1, 1, -1
+            f = -s * e(i + 1)
+            e(i + 1) = c * e(i + 1)
+            g = q(i)
+            h = sqrt(f * f + g * g)
+            if (h == 0.0_sp) then
+              c = 1.0_sp
+              s = 0.0_sp
+            else
+              c = g / h
+              s = f / h
+            end if
+            q(i) = h
+            do j = 1, n
+              x = v(j, i)
+              z = v(j, k)
+              v(j, i) = x * c + z * s
+              v(j, k) = -x * s + z * c
+            end do
+          end do
+        end if
         ! test for splitting
         converged_split = .false.
         do l = k, 1, -1
@@ -388,10 +423,11 @@ contains
   end subroutine solve_seisan
 
   !> What the original's SVD returns for a single reading (measured on the 11 one-reading
-  !> reference runs; the Golub-Reinsch procedure is not defined for fewer rows than
-  !> columns): when the first element is larger in magnitude than the second, the value
-  !> is that element itself, sign included (so it can be negative: tau < 0 and rank 0),
-  !> with V(:, 1) = e1; otherwise it is the row norm with V(:, 1) = row / norm.
+  !> reference runs; Golub-Reinsch with the zero-value deflation gives the row norm for all
+  !> of them, the original does not): when the first element is larger in magnitude than
+  !> the second, the value is that element itself, sign included (so it can be negative:
+  !> tau < 0 and rank 0), with V(:, 1) = e1; otherwise it is the row norm with
+  !> V(:, 1) = row / norm. (The 11 runs do not tell |a11| > |a12| from |a11| > |a12..a15|.)
   subroutine single_row(row, u, s, v)
     real(sp), intent(in) :: row(5)
     real(sp), intent(out) :: u(:, :), s(5), v(5, 5)

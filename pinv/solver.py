@@ -8,7 +8,9 @@ behaviours (ALGORITHMS.md section 1):
 ``mode="seisan"``
     the original's numbers: single precision, Golub-Reinsch SVD followed by its ordering
     loop, tolerance ``1e-3 * s(1)`` and its pseudorank rule, Jacobi eigen step, the one
-    nodal plane the original prints.
+    nodal plane the original prints. With 2-4 readings the zero singular values of the
+    wide system are deflated before the QR sweeps reach them (this gives the original's
+    order of values); one reading follows the original's measured rule.
 ``mode="modern"``
     double precision LAPACK, singular values in descending order, pseudorank = number of
     values above ``rcond * s_max`` (``rcond`` = 1e-3 by default, the original's nominal
