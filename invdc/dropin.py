@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from seisfoc.errors import SeisfocError
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -88,15 +86,9 @@ def run(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return run(args)
-    except SeisfocError as err:
-        print(f"invdc: error: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    from seisfoc.cli import run_reporting_errors
+
+    return run_reporting_errors("invdc", run, build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

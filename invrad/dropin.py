@@ -52,15 +52,9 @@ def run(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return run(args)
-    except SeisfocError as err:
-        print(f"invrad: error: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    from seisfoc.cli import run_reporting_errors
+
+    return run_reporting_errors("invrad", run, build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -58,22 +58,31 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     return parser, modules
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser, modules = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+def run_reporting_errors(program: str, run, args) -> int:
+    """Call ``run(args)`` and turn a user error into one line on stderr and an exit code.
+
+    Shared by ``seisfoc`` and the drop-in executables: SeisfocError -> 1, Ctrl-C -> 130,
+    a closed pipe (``| head``) -> 1; anything else is a bug and keeps its traceback.
+    """
     try:
-        return int(modules[args.command].run(args) or 0)
+        return int(run(args) or 0)
     except SeisfocError as err:
-        print(f"seisfoc {args.command}: error: {err}", file=sys.stderr)
+        print(f"{program}: error: {err}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, modules = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return run_reporting_errors(f"seisfoc {args.command}", modules[args.command].run, args)
 
 
 if __name__ == "__main__":
