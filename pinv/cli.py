@@ -5,6 +5,11 @@ Inputs: a hyp.out, S-files, or a database folder (``REA/<BASE>``, with ``--start
 each S-file as an OF-line (column 79 ``O``, program PINV) replacing an earlier PINV line;
 ``--prime`` writes the prime line exactly as SEISAN's event editor does (and uses the
 ``seisan`` numbers, as the editor runs PINV, unless ``--mode`` is given).
+
+``--plot FILE`` draws the beachball of the first solved event (``seisfoc.plotting``: lower
+hemisphere, polarities at their take-off angles, inconsistent ones in red, both planes, P
+and T axes); a ``{}`` in the name (``{:03d}``, ``{name}``) draws every solved event.
+``--quakeml FILE`` writes ObsPy FocalMechanism objects (``pinv.quakeml``).
 """
 
 from __future__ import annotations
@@ -62,7 +67,21 @@ def configure(parser) -> None:
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output")
     out.add_argument("--csv", action="store_true", help="CSV output")
-    parser.add_argument("--plot", metavar="PNG", help="beachball of the (first) event")
+    parser.add_argument(
+        "--plot",
+        metavar="PNG",
+        help="beachball of the first solved event (.png, .pdf or .svg); with {} in the name "
+        "(or {:03d}, or {name} for the file name) one file per solved event, numbered from 1",
+    )
+    parser.add_argument(
+        "--plot-labels", action="store_true", help="write station codes beside the polarities"
+    )
+    parser.add_argument(
+        "--projection",
+        choices=("equal-area", "stereographic"),
+        default="equal-area",
+        help="beachball projection of the lower hemisphere (default equal-area, Schmidt)",
+    )
     parser.add_argument("--quakeml", metavar="XML", help="export ObsPy FocalMechanisms")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -137,7 +156,7 @@ def run(args) -> int:
         args.write = True
     agency = args.agency if args.agency is not None else program.station0_agency()
     many = any(os.path.isdir(i) for i in args.inputs)
-    results, failures = [], []
+    results, failures, sources = [], [], []
     items = _iter_events(args, nordic)
     bar = None
     if many and not args.no_progress and sys.stderr.isatty():
@@ -192,6 +211,8 @@ def run(args) -> int:
                 if "too few" not in str(err):
                     failures.append(str(err))
         results.append(r)
+        if args.quakeml:
+            sources.append(ev)
     if bar is not None:
         bar.close()
     _output(args, results, program)
@@ -203,12 +224,12 @@ def run(args) -> int:
             f"{len(failures)} skipped with errors",
             file=sys.stderr,
         )
-    if args.plot and results:
-        first = next((r for r in results if r.solution is not None), None)
-        if first is not None:
-            _plot(first, args.plot, program)
+    if args.plot:
+        _plot(results, args)
     if args.quakeml:
-        _quakeml([r for r in results if r.solution is not None], args.quakeml)
+        from pinv.quakeml import write_quakeml
+
+        write_quakeml(args.quakeml, results, sources, agency=agency)
     if not results and failures:
         return 1
     return 0
@@ -250,49 +271,50 @@ def _output(args, results, program) -> None:
             print(_table_row(r))
 
 
-def _plot(result, png: str, program) -> None:
+def _plot_paths(template: str, results) -> list[tuple[str, object]]:
+    """(file, result) pairs: the first solved event, or every one when the name has ``{``."""
+    solved = [r for r in results if r.solution is not None]
+    if "{" not in template:
+        return [(template, solved[0])] if solved else []
+    pairs = []
+    for k, r in enumerate(solved, 1):
+        name = os.path.basename(r.path or "event")
+        if r.event_index:
+            name += f"-{r.event_index + 1}"
+        try:
+            pairs.append((template.format(k, name=name), r))
+        except (IndexError, KeyError, ValueError) as err:
+            raise SeisfocError(f"--plot: bad file name pattern {template!r}: {err}") from None
+    if len({p for p, _ in pairs}) < len(pairs):
+        raise SeisfocError(f"--plot: file name pattern {template!r} repeats a file name")
+    return pairs
+
+
+def _plot(results, args) -> None:
     try:
-        from seisfoc.plotting import beachball
-    except ImportError as err:
+        from seisfoc.plotting import save_beachball
+    except ImportError as err:  # matplotlib is an optional dependency
         raise SeisfocError(f"--plot is not available: {err}") from None
+    from pinv import program
 
-    pol, ain, az, consistent = program.polarity_arrays(result)
-    beachball(
-        result.solution.strike_dip_rake,
-        polarity=pol,
-        takeoff_deg=ain,
-        azimuth_deg=az,
-        inconsistent=consistent < 0,
-        title=result.label,
-        path=png,
-    )
-
-
-def _quakeml(results, path: str) -> None:
-    from obspy.core.event import (
-        Catalog,
-        Event,
-        FocalMechanism,
-        NodalPlane,
-        NodalPlanes,
-        ResourceIdentifier,
-    )
-
-    cat = Catalog()
-    for r in results:
-        s = r.solution
-        planes = NodalPlanes(
-            nodal_plane_1=NodalPlane(strike=s.strike % 360, dip=s.dip, rake=s.rake),
-            nodal_plane_2=NodalPlane(strike=s.aux_strike % 360, dip=s.aux_dip, rake=s.aux_rake),
-            preferred_plane=1,
-        )
-        fm = FocalMechanism(
-            nodal_planes=planes,
-            station_polarity_count=len(r.selection),
-            misfit=s.n_inconsistent / max(len(r.selection), 1),
-            method_id=ResourceIdentifier(f"smi:seisfoc/pinv/{s.mode}"),
-        )
-        ev = Event(focal_mechanisms=[fm])
-        ev.preferred_focal_mechanism_id = fm.resource_id
-        cat.append(ev)
-    cat.write(path, format="QUAKEML")
+    pairs = _plot_paths(args.plot, results)
+    if not pairs:
+        print("seisfoc pinv: no solved event to plot", file=sys.stderr)
+    for path, r in pairs:
+        pol, ain, az, consistent = program.polarity_arrays(r)
+        unc = r.uncertainty
+        try:
+            save_beachball(
+                path,
+                r.solution.strike_dip_rake,
+                polarity=pol,
+                takeoff_deg=ain,
+                azimuth_deg=az,
+                inconsistent=consistent < 0,
+                station=r.selection.station if args.plot_labels else None,
+                label=f"{r.label}  PINV {r.solution.mode}",
+                grade=None if unc is None else unc.grade,
+                projection=args.projection,
+            )
+        except ImportError as err:
+            raise SeisfocError(f"--plot is not available: {err}") from None

@@ -1,0 +1,166 @@
+"""QuakeML export of PINV solutions through ObsPy's event classes (``seisfoc pinv --quakeml``).
+
+One ObsPy ``Event`` per solved event: the origin from the S-file header (time, latitude,
+longitude, depth) when it has one, and a ``FocalMechanism`` with
+
+* both nodal planes (plane 1 preferred) with the uncertainty columns when computed,
+* the principal axes (T, N = B, P) of PINV's moment tensor, lengths = its eigenvalues,
+* the moment tensor itself, normalised to a unit scalar moment (polarities fix the shape
+  of the tensor only, never its size: ``scalar_moment`` is left empty), in N m by QuakeML's
+  definition but to be read as dimensionless,
+* ``station_polarity_count``, ``misfit`` (fraction of inconsistent polarities),
+  ``azimuthal_gap`` of the polarity readings, ``station_distribution_ratio`` when the
+  uncertainty was computed,
+* ``method_id`` ``smi:seisfoc/method/PINV``, creation info with the agency, and comments
+  with the mode, pseudorank and quality grade.
+
+ObsPy is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pinv import program
+from seisfoc import mechanism
+from seisfoc.errors import SeisfocError
+from seisfoc.plotting import azimuthal_gap
+
+METHOD_ID = "smi:seisfoc/method/PINV"
+
+
+def _origin(event):
+    from obspy import UTCDateTime
+    from obspy.core.event import Origin
+
+    h = event.headers[0] if event is not None and event.headers else None
+    if h is None or h.year is None:
+        return None
+    try:
+        time = UTCDateTime(h.year, h.month or 1, h.day or 1, h.hour or 0, h.minute or 0)
+    except ValueError:
+        return None
+    time += h.second or 0.0
+    return Origin(
+        time=time,
+        latitude=h.latitude,
+        longitude=h.longitude,
+        depth=None if h.depth_km is None else h.depth_km * 1000.0,
+    )
+
+
+def focal_mechanism_event(result, event=None, *, agency: str = "", creation_time=None):
+    """ObsPy ``Event`` with the solution of ``result`` (a solved ``program.EventResult``);
+    ``event`` is the ``seisfoc.nordic.Event`` it came from (for the origin)."""
+    from obspy import UTCDateTime
+    from obspy.core.event import (
+        Axis,
+        Comment,
+        CreationInfo,
+        Event,
+        EventDescription,
+        FocalMechanism,
+        MomentTensor,
+        NodalPlane,
+        NodalPlanes,
+        PrincipalAxes,
+        QuantityError,
+        ResourceIdentifier,
+        Tensor,
+    )
+
+    import seisfoc
+
+    sol = result.solution
+    if sol is None:
+        raise SeisfocError("event has no solution to export", result.path)
+    unc = result.uncertainty
+    info = CreationInfo(
+        agency_id=agency or None,
+        author=f"seisfoc pinv ({sol.mode})",
+        creation_time=creation_time or UTCDateTime(),
+        version=seisfoc.__version__,
+    )
+
+    def plane(strike, dip, rake, errors=False):
+        kw = {}
+        if errors and unc is not None:
+            kw = dict(
+                strike_errors=QuantityError(uncertainty=float(unc.strike_error)),
+                dip_errors=QuantityError(uncertainty=float(unc.dip_error)),
+                rake_errors=QuantityError(uncertainty=float(unc.rake_error)),
+            )
+        p = mechanism.canonical_sdr(strike, dip, rake)
+        return NodalPlane(strike=float(p.strike), dip=float(p.dip), rake=float(p.rake), **kw)
+
+    planes = NodalPlanes(
+        nodal_plane_1=plane(*sol.strike_dip_rake, errors=True),
+        nodal_plane_2=plane(*sol.aux_strike_dip_rake),
+        preferred_plane=1,
+    )
+    m = np.asarray(sol.moment_tensor_ned, dtype=np.float64)
+    m = m / mechanism.scalar_moment(m)
+    axes = mechanism.principal_axes(m)
+
+    def axis(a, value):
+        return Axis(azimuth=float(a.trend), plunge=float(a.plunge), length=float(value))
+
+    principal = PrincipalAxes(
+        t_axis=axis(axes.t, axes.eigenvalues[0]),
+        n_axis=axis(axes.b, axes.eigenvalues[1]),
+        p_axis=axis(axes.p, axes.eigenvalues[2]),
+    )
+    _, _, azimuth, _ = program.polarity_arrays(result)
+    origin = _origin(event)
+    n = len(result.selection)
+    fm = FocalMechanism(
+        nodal_planes=planes,
+        principal_axes=principal,
+        station_polarity_count=n,
+        misfit=sol.n_inconsistent / n if n else None,
+        azimuthal_gap=azimuthal_gap(azimuth),
+        station_distribution_ratio=None if unc is None else float(unc.stdr),
+        method_id=ResourceIdentifier(METHOD_ID),
+        evaluation_mode="automatic",
+        creation_info=info,
+        comments=[Comment(text=f"mode {sol.mode}; pseudorank {sol.pseudorank} of 5")],
+    )
+    if unc is not None:
+        fm.comments.append(Comment(text=f"quality grade {unc.grade}"))
+    names = ("m_rr", "m_tt", "m_pp", "m_rt", "m_rp", "m_tp")
+    rtp = mechanism.tensor_to_m6_use(m)
+    mt = MomentTensor(
+        tensor=Tensor(**{k: float(v) for k, v in zip(names, rtp, strict=True)}),
+        method_id=ResourceIdentifier(METHOD_ID),
+        comments=[Comment(text="normalised to unit scalar moment: polarities fix the shape only")],
+        creation_info=info,
+    )
+    ev = Event(event_descriptions=[EventDescription(text=result.label)], creation_info=info)
+    if origin is not None:
+        ev.origins.append(origin)
+        ev.preferred_origin_id = origin.resource_id
+        fm.triggering_origin_id = origin.resource_id
+        mt.derived_origin_id = origin.resource_id
+    fm.moment_tensor = mt
+    ev.focal_mechanisms.append(fm)
+    ev.preferred_focal_mechanism_id = fm.resource_id
+    return ev
+
+
+def write_quakeml(path: str, results, events=None, *, agency: str = "") -> int:
+    """Write the solved ``results`` (with their ``events``, same order, or None) to ``path``
+    as QuakeML; returns the number of events written."""
+    from obspy import UTCDateTime
+    from obspy.core.event import Catalog
+
+    now = UTCDateTime()
+    events = list(events) if events is not None else [None] * len(results)
+    cat = Catalog()
+    for r, ev in zip(results, events, strict=True):
+        if r.solution is not None:
+            cat.append(focal_mechanism_event(r, ev, agency=agency, creation_time=now))
+    try:
+        cat.write(path, format="QUAKEML")
+    except OSError as err:
+        raise SeisfocError(f"cannot write QuakeML: {err.strerror or err}", path) from None
+    return len(cat)
