@@ -17,6 +17,7 @@ import numpy as np
 
 from pinv import legacy
 from pinv.solver import RCOND, PinvSolution, solve
+from seisfoc import nordic
 from seisfoc.errors import InversionError, SeisfocError
 
 COMPRESSION = {"C": 1.0, "U": 1.0, "+": 1.0}
@@ -50,32 +51,96 @@ def event_label(event) -> str:
 
 def select(event, mode: str) -> tuple[legacy.Selection, list[int]]:
     """Polarities of one event: (selection, line numbers skipped for blank angles)."""
-    lines = event.lines
-    offset = event.first_line - 1
     if mode == "seisan":
+        return _select_seisan(event), []
+    sel = legacy.Selection()
+    skipped = []
+    for n, pol, _phase, station, ain, caz in nordic.polarity_readings(event, "P"):
+        if ain is None or caz is None:
+            skipped.append(n)
+            continue
+        sel.polarity.append(COMPRESSION.get(pol) or DILATATION[pol])
+        sel.takeoff_deg.append(float(ain))
+        sel.azimuth_deg.append(float(caz))
+        sel.line_number.append(n)
+        sel.station.append(station)
+    return sel, skipped
+
+
+def _select_seisan(event) -> legacy.Selection:
+    """The original's selection (``legacy.select_old`` / ``legacy.select_nordic2``) over
+    the event's lines, reading only the phase lines the reader already found (the other
+    lines of an event can never qualify: their column 80 is not blank). Line numbers are
+    the file's."""
+    rows = event.phase_lines
+    if not rows:
+        lines = event.lines
+        offset = event.first_line - 1
         if event.nordic_format == 2:
             sel = legacy.select_nordic2(lines, 0, len(lines), event.path)
         else:
             sel = legacy.select_old(lines, event.path)
         sel.line_number = [n + offset for n in sel.line_number]
         sel.blank_angles = [n + offset for n in sel.blank_angles]
-        return sel, []
+        return sel
     sel = legacy.Selection()
-    skipped = []
-    for ph in event.phases:
-        # polarity first: it is cheap, the other fields are parsed on access
-        sign = COMPRESSION.get(ph.polarity) or DILATATION.get(ph.polarity)
-        if sign is None or not ph.phase.startswith("P"):
+    path = event.path
+    if event.nordic_format == 2:
+        # C on P phases only, D on any phase (the original's precedence slip)
+        for n, b in rows:
+            pol = b[43:44]
+            if pol == b"D":
+                sign = -1.0
+            elif pol == b"C" and b[16:17] == b"P":
+                sign = 1.0
+            else:
+                continue
+            if b[79:80] not in (b" ", b""):
+                continue
+            b = b.ljust(80)
+            _append_seisan(sel, sign, b, b[58:63], 1, b[76:79], -999.0, n, path, 59)
+        return sel
+    for n, b in rows:
+        if b[10:11] != b"P":
             continue
-        if ph.ain_deg is None or ph.caz_deg is None:
-            skipped.append(ph.line_number)
+        pol = b[16:17]
+        if pol == b"C":
+            sign = 1.0
+        elif pol == b"D":
+            sign = -1.0
+        else:
             continue
-        sel.polarity.append(sign)
-        sel.takeoff_deg.append(float(ph.ain_deg))
-        sel.azimuth_deg.append(float(ph.caz_deg))
-        sel.line_number.append(ph.line_number)
-        sel.station.append(ph.station)
-    return sel, skipped
+        if b[79:80] not in (b" ", b""):
+            continue
+        b = b.ljust(80)
+        _append_seisan(sel, sign, b, b[57:60], 0, b[76:79], 0.0, n, path, 58)
+    return sel
+
+
+def _append_seisan(sel, sign, b, ain_text, ain_decimals, caz_text, blank, n, path, ain_col):
+    """One reading as ``legacy._fortran_real`` reads it, without its cost for the usual
+    text (a point in the AIN or no implied decimals, no inner blanks)."""
+    try:
+        if ain_text.isspace() or b" " in ain_text.strip():
+            raise ValueError
+        if ain_decimals and b"." not in ain_text:
+            raise ValueError
+        ain = float(ain_text)
+    except ValueError:
+        ain = legacy._fortran_real(ain_text, ain_decimals, blank, path, n, ain_col)
+    try:
+        if caz_text.isspace() or b" " in caz_text.strip():
+            raise ValueError
+        caz = float(caz_text)
+    except ValueError:
+        caz = legacy._fortran_real(caz_text, 0, blank, path, n, 77)
+    sel.polarity.append(sign)
+    sel.takeoff_deg.append(ain)
+    sel.azimuth_deg.append(caz)
+    sel.line_number.append(n)
+    sel.station.append(b[1:6].decode("latin-1").strip())
+    if ain_text.isspace() or caz_text.isspace():
+        sel.blank_angles.append(n)
 
 
 def solve_event(
@@ -86,6 +151,7 @@ def solve_event(
     rcond: float = RCOND,
     uncertainty: bool = False,
     n_trials: int = 500,
+    seed: int = 0,
 ) -> EventResult:
     sel, skipped = select(event, mode)
     result = EventResult(event.path, index, event_label(event), sel, None, skipped_blank=skipped)
@@ -97,7 +163,7 @@ def solve_event(
         from pinv.uncertainty import estimate
 
         result.uncertainty = estimate(
-            *sel.arrays(), result.solution.strike_dip_rake, n_trials=n_trials
+            *sel.arrays(), result.solution.strike_dip_rake, n_trials=n_trials, seed=seed
         )
     return result
 
@@ -202,7 +268,11 @@ def as_dict(result: EventResult) -> dict:
             dip_error=round(u.dip_error, 1),
             rake_error=round(u.rake_error, 1),
             rms_plane_deg=round(u.rms_plane_deg, 1),
+            rms_fault_plane_deg=round(u.rms_fault_plane_deg, 1),
+            rms_aux_plane_deg=round(u.rms_aux_plane_deg, 1),
             probability=round(u.probability, 3),
+            n_trials=u.n_trials,
+            seed=u.seed,
             misfit=round(u.misfit, 3),
             stdr=round(u.stdr, 3),
             grade=u.grade,

@@ -58,6 +58,7 @@ __all__ = [
     "format_fault_plane_line",
     "write_fault_plane",
     "detect_format",
+    "polarity_readings",
 ]
 
 NORDIC1, NORDIC2 = 1, 2
@@ -517,42 +518,33 @@ def _soft_int(s: bytes):
 # --------------------------------------------------------------------------------------
 
 
+# year .. RMS and the three magnitudes (values only), 0-based columns 1..74
+_HEADER_STRUCT = struct.Struct("x4sx2s2sx2s2sx4s3x7s8s5s5x3s4s4s4x4s4x4s")
+
+
 def _parse_header(body: bytes, path, n: int) -> Header:
     b = body if len(body) >= 80 else body.ljust(80)
-    numbers = b[1:10] + b[11:20] + b[23:43] + b[48:59] + b[63:67] + b[71:75]
-    if numbers.translate(None, _NUMBER_CHARS):
+    f = _HEADER_STRUCT.unpack_from(b)
+    if b"".join(f).translate(None, _NUMBER_CHARS):
         return _parse_header_slow(body, path, n)
     try:
-        mags = []
-        for a, t in ((55, 59), (63, 67), (71, 75)):
-            v = b[a:t]
-            if not v.isspace():
-                mags.append((float(v), _decode(b[t : t + 1]), _decode(b[t + 1 : t + 4])))
-        x = b[1:5]
-        year = None if x.isspace() else int(x)
-        x = b[6:8]
-        month = None if x.isspace() else int(x)
-        x = b[8:10]
-        day = None if x.isspace() else int(x)
-        x = b[11:13]
-        hour = None if x.isspace() else int(x)
-        x = b[13:15]
-        minute = None if x.isspace() else int(x)
-        x = b[16:20]
-        second = None if x.isspace() else float(x)
-        x = b[23:30]
-        lat = None if x.isspace() else float(x)
-        x = b[30:38]
-        lon = None if x.isspace() else float(x)
-        x = b[38:43]
-        depth = None if x.isspace() else float(x)
-        x = b[48:51]
-        nsta = None if x.isspace() else int(x)
-        x = b[51:55]
-        rms = None if x.isspace() else float(x)
+        year, month, day, hour, minute, nsta = [
+            None if x.isspace() else int(x) for x in (f[0], f[1], f[2], f[3], f[4], f[9])
+        ]
+        second, lat, lon, depth, rms, m1, m2, m3 = [
+            None if x.isspace() else float(x)
+            for x in (f[5], f[6], f[7], f[8], f[10], f[11], f[12], f[13])
+        ]
     except ValueError:
         return _parse_header_slow(body, path, n)
     text = b.decode("latin-1")
+    mags = []
+    if m1 is not None:
+        mags.append((m1, text[59:60].strip(), text[60:63].strip()))
+    if m2 is not None:
+        mags.append((m2, text[67:68].strip(), text[68:71].strip()))
+    if m3 is not None:
+        mags.append((m3, text[75:76].strip(), text[76:79].strip()))
     return Header(
         year,
         month,
@@ -629,7 +621,30 @@ def _parse_high_accuracy(body: bytes, path, n: int) -> HighAccuracyHeader:
     )
 
 
+_ERROR_STRUCT = struct.Struct("5x3s6x6s4x6s2x6s5s12s12s12s")  # gap .. cov yz (5..78)
+
+
+def _plain_floats(fields) -> list | None:
+    """The fields read with ``float`` (blank = ``None``) when every one is a plain number
+    (number characters only, no inner blank: the value :func:`_fortran_number` gives),
+    else ``None`` so that the caller reads them field by field."""
+    if b"".join(fields).translate(None, _NUMBER_CHARS):
+        return None
+    try:
+        return [None if f.isspace() else float(f) for f in fields]
+    except ValueError:
+        return None
+
+
 def _parse_error_line(body: bytes, path, n: int) -> HypocentreError:
+    b = body if len(body) >= 80 else body.ljust(80)
+    values = _plain_floats(_ERROR_STRUCT.unpack_from(b))
+    if values is not None:
+        return HypocentreError(*values, n, body)
+    return _parse_error_line_slow(body, path, n)
+
+
+def _parse_error_line_slow(body: bytes, path, n: int) -> HypocentreError:
     gf = _get_float
     return HypocentreError(
         gap_deg=gf(body, 5, 8, "gap", path, n),
@@ -659,7 +674,35 @@ def _parse_id_line(body: bytes, path, n: int) -> EventID:
     )
 
 
+_FAULT_STRUCT = struct.Struct("10s10s10s5s5s5s5s5s5s")  # strike .. amplitude-ratio fit
+
+
 def _parse_fault_plane(body: bytes, path, n: int) -> FaultPlane:
+    b = body if len(body) >= 80 else body.ljust(80)
+    values = _plain_floats(_FAULT_STRUCT.unpack_from(b))
+    nbad, nbad_amp = b[60:62], b[63:65]
+    if values is None or (nbad + nbad_amp).translate(None, _NUMBER_CHARS):
+        return _parse_fault_plane_slow(body, path, n)
+    try:
+        nbad = None if nbad.isspace() else int(nbad)
+        nbad_amp = None if nbad_amp.isspace() else int(nbad_amp)
+    except ValueError:
+        return _parse_fault_plane_slow(body, path, n)
+    text = b[66:79].decode("latin-1")
+    return FaultPlane(
+        *values,
+        nbad,
+        nbad_amp,
+        text[0:3].strip(),
+        text[4:11].strip(),
+        text[11:12].strip(),
+        text[12:13].strip(),
+        n,
+        body,
+    )
+
+
+def _parse_fault_plane_slow(body: bytes, path, n: int) -> FaultPlane:
     gf = _get_float
     return FaultPlane(
         strike=gf(body, 0, 10, "strike", path, n),
@@ -982,6 +1025,77 @@ def _build_phases(ev: Event) -> list[Phase]:
     return [make(body, n, ctx) for n, body in ev._phase_rows]
 
 
+def polarity_readings(event: Event, phase_prefix: str = "P") -> list[tuple]:
+    """The polarity readings of an event straight from its raw phase lines.
+
+    One tuple ``(line_number, polarity, phase, station, ain_deg, caz_deg)`` per phase line
+    that has a polarity (``C U D + -``) and whose phase name starts with ``phase_prefix``
+    (``""`` for every phase), in file order. The values are those of the line's
+    :class:`Phase` record (``ain_deg`` ``None`` when blank or when the AIN column holds
+    SNR; ``caz_deg`` ``None`` when blank), but only these columns are read: no record is
+    made and the other fields of the line are not decoded. This is the path for programs
+    that only need polarities (PINV over a database).
+
+    A field that is not a plain number makes the whole line be decoded as
+    :attr:`Event.phases` does, so lenient values (``"0 10"``) come out the same and a bad
+    AIN or CAZ raises the same :class:`~seisfoc.errors.NordicError`. A malformed field in
+    another column of the line (a number-character field such as ``1.2.3`` in the
+    amplitude) is not reported here, as the line's other fields are not read.
+    """
+    rows = event._phase_rows
+    if not rows:
+        # records made directly rather than by the reader: use them
+        return [
+            (p.line_number, p.polarity, p.phase, p.station, p.ain_deg, p.caz_deg)
+            for p in (event._phases or ())
+            if p.polarity and p.phase.startswith(phase_prefix)
+        ]
+    out = []
+    snr = event._ain_is_snr
+    path = event.path
+    pol_bytes, pol_str, number_chars = _POLARITY_BYTES, _POLARITY_STR, _NUMBER_CHARS
+    if event.nordic_format == NORDIC2:
+        for n, raw in [r for r in rows if r[1][43:44] in pol_bytes]:
+            c = raw[43:44]
+            if _new_kind(raw[16:24]) != "phase":
+                continue
+            b = raw if len(raw) >= 80 else raw.ljust(80)
+            phase = b[16:24].decode("latin-1").strip()
+            if not phase.startswith(phase_prefix):
+                continue
+            a, z = b[58:63], b[76:79]
+            try:
+                if (a + z).translate(None, number_chars):
+                    raise ValueError
+                ain = None if snr or a.isspace() else float(a)
+                caz = None if z.isspace() else int(z)
+            except ValueError:
+                v = _parse_new_phase(raw, n, path, snr)
+                ain, caz = v[17], v[22]
+            out.append((n, pol_str[c], phase, b[1:6].decode("latin-1").strip(), ain, caz))
+        return out
+    weight_bytes = _WEIGHT_BYTES
+    for n, raw in [r for r in rows if r[1][16:17] in pol_bytes]:
+        c = raw[16:17]
+        if raw[14:15] not in weight_bytes or raw[17:18] not in (b" ", b""):
+            continue
+        b = raw if len(raw) >= 80 else raw.ljust(80)
+        phase = b[10:14].decode("latin-1").strip()
+        if not phase.startswith(phase_prefix):
+            continue
+        a, z = b[56:60], b[76:79]
+        try:
+            if (a + z).translate(None, number_chars):
+                raise ValueError
+            ain = None if snr or a.isspace() else float(a)
+            caz = None if z.isspace() else int(z)
+        except ValueError:
+            v = _parse_old_phase(raw, n, path, snr)
+            ain, caz = v[17], v[22]
+        out.append((n, pol_str[c], phase, b[1:6].decode("latin-1").strip(), ain, caz))
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # events
 # --------------------------------------------------------------------------------------
@@ -1011,34 +1125,27 @@ def _split_blocks(lines: list[bytes]) -> list[tuple[int, list[bytes]]]:
 
     Blank lines before the first event belong to it, blank lines after an event's
     terminating one belong to that event. Returns ``(index of first line, lines)``.
+    Only the blank lines are visited.
     """
     blocks: list[tuple[int, list[bytes]]] = []
-    cur: list[bytes] = []
     start = 0
-    has_content = False
-    for i, ln in enumerate(lines):
-        if ln.isspace():
-            if has_content:
-                cur.append(ln)
-                blocks.append((start, cur))
-                cur = []
-                has_content = False
-                start = i + 1
-            elif blocks and not cur:
-                blocks[-1][1].append(ln)
-                start = i + 1
-            else:
-                cur.append(ln)
-        else:
-            cur.append(ln)
-            has_content = True
-    if has_content:
-        blocks.append((start, cur))
-    elif cur:
-        if blocks:
-            blocks[-1][1].extend(cur)
-        # a file of blank lines only holds no event
+    prev = -1
+    for i in [i for i, ln in enumerate(lines) if ln.isspace()]:
+        if i > prev + 1:  # content since the previous blank line: the event ends here
+            blocks.append((start, lines[start : i + 1]))
+            start = i + 1
+        elif blocks and start == i:  # a further blank line after an event
+            blocks[-1][1].append(lines[i])
+            start = i + 1
+        # else: a blank line before the first event, kept for it
+        prev = i
+    if len(lines) > prev + 1:
+        blocks.append((start, lines[start:]))
+    # else: trailing blank lines went to the last event; a file of blank lines holds none
     return blocks
+
+
+_PHASE_LINE_TYPES = frozenset((b" ", b"4", b""))
 
 
 def _parse_block(
@@ -1051,43 +1158,42 @@ def _parse_block(
     high: list[HighAccuracyHeader] = []
     rows: list[tuple[int, bytes]] = []
     help_line = None
-    first = True
-    n = start
-    for ln in block:
-        n += 1
-        body = ln.rstrip(b"\r\n")
-        if first:
-            if not body.strip():
-                continue  # leading blank lines
-            first = False
-            t = body[79:80]
-            if t != b"1":
-                raise NordicError(
-                    "an event must start with a type-1 header line "
-                    f"(column 80 is {t.decode('latin-1')!r})",
-                    path=path,
-                    line=n,
-                    column=80,
-                )
-            headers.append(_parse_header(body, path, n))
-            continue
+    k, size = 0, len(block)
+    while k < size and not block[k].strip():
+        k += 1  # leading blank lines
+    if k < size:
+        body = block[k].rstrip(b"\r\n")
+        first = start + k + 1
         t = body[79:80]
-        if t == b" " or t == b"4" or t == b"":
-            if body.strip():
-                rows.append((n, body))
-        elif t == b"1":
-            headers.append(_parse_header(body, path, n))
-        elif t == b"F":
-            fps.append(_parse_fault_plane(body, path, n))
-        elif t == b"E":
-            errors.append(_parse_error_line(body, path, n))
-        elif t == b"I":
-            ids.append(_parse_id_line(body, path, n))
-        elif t == b"H":
-            high.append(_parse_high_accuracy(body, path, n))
-        elif t == b"7":
-            if help_line is None:
-                help_line = body
+        if t != b"1":
+            raise NordicError(
+                "an event must start with a type-1 header line "
+                f"(column 80 is {t.decode('latin-1')!r})",
+                path=path,
+                line=first,
+                column=80,
+            )
+        headers.append(_parse_header(body, path, first))
+        phase_types = _PHASE_LINE_TYPES
+        for n, ln in enumerate(block[k + 1 :], first + 1):
+            body = ln.rstrip(b"\r\n")
+            t = body[79:80]
+            if t in phase_types:
+                if body.strip():
+                    rows.append((n, body))
+            elif t == b"1":
+                headers.append(_parse_header(body, path, n))
+            elif t == b"F":
+                fps.append(_parse_fault_plane(body, path, n))
+            elif t == b"E":
+                errors.append(_parse_error_line(body, path, n))
+            elif t == b"I":
+                ids.append(_parse_id_line(body, path, n))
+            elif t == b"H":
+                high.append(_parse_high_accuracy(body, path, n))
+            elif t == b"7":
+                if help_line is None:
+                    help_line = body
     if nordic_format is not None:
         fmt, source = nordic_format, "forced"
     else:
