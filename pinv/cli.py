@@ -64,6 +64,9 @@ def configure(parser) -> None:
         help="HASH-style perturbation uncertainty and quality grade",
     )
     parser.add_argument("--trials", type=int, default=500, help="perturbation trials")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random seed of the perturbation trials (default 0)"
+    )
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output")
     out.add_argument("--csv", action="store_true", help="CSV output")
@@ -187,6 +190,7 @@ def run(args) -> int:
                 rcond=args.rcond,
                 uncertainty=args.uncertainty,
                 n_trials=args.trials,
+                seed=args.seed,
             )
         except SeisfocError as err:
             failures.append(str(err))
