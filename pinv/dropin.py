@@ -17,30 +17,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 from seisfoc.errors import SeisfocError
+from seisfoc.fileio import write_atomic
 
 HYP_OUT = "hyp.out"
-
-
-def _write_atomic(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".pinv-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except OSError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def run(cwd: str = ".", out=None) -> int:
@@ -95,7 +76,7 @@ def run(cwd: str = ".", out=None) -> int:
     if len(events) > 1:
         fault_line = legacy.composite_fault_line(sdr, sol.n_inconsistent)
         new_data = legacy.rewrite_composite(lines, fault_line, reorder=setting == legacy.NORDIC2)
-        _write_atomic(path, new_data)
+        write_atomic(path, new_data)
         out.write(legacy.composite_text(len(events)))
     return 0
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from seisfoc import fileio
 from seisfoc.invrad_files import InvradInput, ask_float, read_invrad_inp
 from seisfoc.velocity import LayeredModel, read_invrad_model
 
@@ -45,10 +46,8 @@ def read_legacy_inputs(input_path: str, model_path: str, ask_sigma: bool = True)
 
 
 def write_atomic(path: str, text: str) -> None:
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="ascii", errors="replace") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    """An output file of the legacy programs (ASCII, as the originals wrote them)."""
+    fileio.write_atomic(path, text.encode("ascii", errors="replace"))
 
 
 # ---------------------------------------------------------------- the seisfoc sub-commands

@@ -32,13 +32,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import stat
 import struct
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from seisfoc.errors import NordicError, SeisfocError
+from seisfoc.fileio import write_atomic
 
 __all__ = [
     "NORDIC1",
@@ -1532,22 +1531,4 @@ def write_fault_plane(path, line: str, *, prime: bool, event_index: int = 0) -> 
     out = _insert_fault_plane(data, new_body, prime, event_index, path)
     if out == data:
         return
-    folder = os.path.dirname(fspath) or "."
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(fspath) + ".", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(out)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        os.replace(tmp, fspath)
-        tmp = None
-    except OSError as exc:
-        raise NordicError(f"cannot write: {exc.strerror or exc}", path=path) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    write_atomic(fspath, out, error=NordicError)
