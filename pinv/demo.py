@@ -4,9 +4,11 @@ The example database (``seisfoc/data/example``, made by
 ``scripts/make_example_database.py``) holds synthetic local earthquakes whose true
 mechanisms are known (``truth.json``). The demo copies it into an output folder (the
 package's own files are never written), inverts the P polarities of every event in the
-modern mode with the perturbation uncertainty and quality grade, writes each solution
-into its S-file copy as a PINV OF-line, compares it with the truth by the Kagan angle,
-and draws a beachball per event.
+modern mode with the acceptable-set uncertainty and quality grade (``pinv.uncertainty``:
+RMS Kagan angle of the pooled acceptable double couples about PINV's solution, and the
+Kagan angle from PINV's solution to the set's own preferred mechanism), writes each
+solution into its S-file copy as a PINV OF-line, compares it with the truth by the Kagan
+angle, and draws a beachball per event.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="demo-output",
         help="folder for the database copy and the beachballs (default ./demo-output)",
     )
-    parser.add_argument("--trials", type=int, default=300, help="perturbation trials per event")
+    parser.add_argument(
+        "--trials", type=int, default=100, help="perturbation trials per event (default 100)"
+    )
     parser.add_argument("--no-plots", action="store_true", help="skip the beachball PNGs")
 
 
@@ -83,9 +87,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"PINV (modern mode) on the example database, copied to {base}\n")
     print(
         f"{'event':21s} {'npol':>4s} {'strike':>6s} {'dip':>5s} {'rake':>6s}  "
-        f"{'bad':>3s} {'rank':>4s} {'grade':>5s}   {'true s/d/r':15s} {'Kagan':>6s}  result"
+        f"{'bad':>3s} {'rank':>4s} {'grade':>5s} {'rmsK':>5s} {'Kpref':>5s}   "
+        f"{'true s/d/r':15s} {'Kagan':>6s}  result"
     )
-    kagans = []
+    kagans, covered = [], 0
     for path, event in nordic.read_database(base):
         if isinstance(event, SeisfocError):
             print(f"skipped: {event}")
@@ -101,20 +106,27 @@ def run(args: argparse.Namespace) -> int:
         program.write_result(result, agency=agency, prime=False)
         kagan = float(mechanism.kagan_angle(sol.strike_dip_rake, true_sdr))
         kagans.append(kagan)
-        grade = result.uncertainty.grade if result.uncertainty is not None else "-"
+        unc = result.uncertainty
+        grade = unc.grade if unc is not None else "-"
+        rms_k = f"{unc.rms_kagan_deg:5.1f}" if unc is not None else f"{'-':>5s}"
+        k_pref = f"{unc.kagan_to_preferred:5.1f}" if unc is not None else f"{'-':>5s}"
+        covered += unc is not None and kagan <= unc.rms_kagan_deg
         png = None
         if not args.no_plots:
             png = _plot(result, os.path.join(args.out, os.path.basename(path) + ".png"))
         print(
             f"{result.label:21s} {n:4d} {sol.strike:6.1f} {sol.dip:5.1f} {sol.rake:6.1f}  "
-            f"{sol.n_inconsistent:3d} {sol.pseudorank:4d} {grade:>5s}   "
+            f"{sol.n_inconsistent:3d} {sol.pseudorank:4d} {grade:>5s} {rms_k} {k_pref}   "
             f"{true_sdr[0]:4.0f}/{true_sdr[1]:3.0f}/{true_sdr[2]:4.0f}   {kagan:6.1f}  "
             f"OF-line written{'; ' + os.path.basename(png) if png else ''}"
         )
     if kagans:
         print(
             f"\n{len(kagans)} solutions; Kagan angle to the true mechanism: median "
-            f"{sorted(kagans)[len(kagans) // 2]:.1f} deg, max {max(kagans):.1f} deg."
+            f"{sorted(kagans)[len(kagans) // 2]:.1f} deg, max {max(kagans):.1f} deg;\n"
+            f"{covered} of them within the RMS Kagan angle (rmsK) of the acceptable double "
+            "couples about PINV's solution.\nKpref: Kagan angle from PINV's solution to the "
+            "acceptable set's own (HASH-average) mechanism."
         )
     example = next(iter(sorted(truth)), None)
     if example:

@@ -150,9 +150,14 @@ def solve_event(
     mode: str = "modern",
     rcond: float = RCOND,
     uncertainty: bool = False,
-    n_trials: int = 500,
+    n_trials: int = 100,
     seed: int = 0,
+    step_deg: float = 5.0,
 ) -> EventResult:
+    """Select the polarities of ``event`` and solve them; with ``uncertainty`` also the
+    acceptable-set uncertainty and grade (``pinv.uncertainty.estimate``: ``n_trials``
+    trials, trial 0 the data, double-couple grid of ``step_deg``, random draws from
+    ``seed``)."""
     sel, skipped = select(event, mode)
     result = EventResult(event.path, index, event_label(event), sel, None, skipped_blank=skipped)
     if len(sel) == 0:
@@ -163,7 +168,11 @@ def solve_event(
         from pinv.uncertainty import estimate
 
         result.uncertainty = estimate(
-            *sel.arrays(), result.solution.strike_dip_rake, n_trials=n_trials, seed=seed
+            *sel.arrays(),
+            result.solution.strike_dip_rake,
+            n_trials=n_trials,
+            seed=seed,
+            step_deg=step_deg,
         )
     return result
 
@@ -270,9 +279,22 @@ def as_dict(result: EventResult) -> dict:
             rms_plane_deg=round(u.rms_plane_deg, 1),
             rms_fault_plane_deg=round(u.rms_fault_plane_deg, 1),
             rms_aux_plane_deg=round(u.rms_aux_plane_deg, 1),
+            rms_kagan_deg=round(u.rms_kagan_deg, 1),
+            max_kagan_deg=round(u.max_kagan_deg, 1),
             probability=round(u.probability, 3),
+            close_deg=u.close_deg,
             n_trials=u.n_trials,
             seed=u.seed,
+            step_deg=u.step_deg,
+            acceptable_size=u.acceptable_size,
+            data_acceptable_size=u.data_acceptable_size,
+            data_min_misfit=round(u.data_min_misfit, 3),
+            misfit_allowance=round(u.allowance, 3),
+            misfit_floor=round(u.misfit_floor, 3),
+            preferred_strike=round(u.preferred_strike, 1),
+            preferred_dip=round(u.preferred_dip, 1),
+            preferred_rake=round(u.preferred_rake, 1),
+            kagan_to_preferred=round(u.kagan_to_preferred, 1),
             misfit=round(u.misfit, 3),
             stdr=round(u.stdr, 3),
             grade=u.grade,

@@ -12,7 +12,9 @@ longitude, depth) when it has one, and a ``FocalMechanism`` with
   ``azimuthal_gap`` of the polarity readings, ``station_distribution_ratio`` when the
   uncertainty was computed,
 * ``method_id`` ``smi:seisfoc/method/PINV``, creation info with the agency, and comments
-  with the mode, pseudorank and quality grade.
+  with the mode, pseudorank and quality grade, and (with the uncertainty) one describing
+  the acceptable set: its size, the probability, the RMS and largest Kagan angle about
+  PINV's solution and the set's own preferred mechanism with its Kagan angle to PINV's.
 
 ObsPy is imported inside the functions.
 """
@@ -127,6 +129,19 @@ def focal_mechanism_event(result, event=None, *, agency: str = "", creation_time
     )
     if unc is not None:
         fm.comments.append(Comment(text=f"quality grade {unc.grade}"))
+        fm.comments.append(
+            Comment(
+                text=(
+                    f"acceptable set: {unc.acceptable_size} double couples from "
+                    f"{unc.n_trials} trials (grid {unc.step_deg:g} deg); probability "
+                    f"{unc.probability:.3f} within {unc.close_deg:g} deg; Kagan angle about "
+                    f"PINV's solution RMS {unc.rms_kagan_deg:.1f} deg, max "
+                    f"{unc.max_kagan_deg:.1f} deg; set's preferred mechanism "
+                    f"{unc.preferred_strike:.1f}/{unc.preferred_dip:.1f}/"
+                    f"{unc.preferred_rake:.1f}, {unc.kagan_to_preferred:.1f} deg from PINV's"
+                )
+            )
+        )
     names = ("m_rr", "m_tt", "m_pp", "m_rt", "m_rp", "m_tp")
     rtp = mechanism.tensor_to_m6_use(m)
     mt = MomentTensor(

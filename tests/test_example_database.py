@@ -105,10 +105,20 @@ def test_demo_recovers_the_mechanisms_and_leaves_the_package_alone(tmp_path, cap
     assert seisfoc_main(["demo", "--out", str(tmp_path), "--trials", "30", "--no-plots"]) == 0
     out = capsys.readouterr().out
     assert {p: p.read_bytes() for p in BASE.rglob("*.S*")} == before
-    kagans = [float(line.split()[-3]) for line in out.splitlines() if "OF-line written" in line]
+    header = next(line for line in out.splitlines() if line.startswith("event"))
+    assert header.split()[7:10] == ["grade", "rmsK", "Kpref"]
+    rows = [line.split() for line in out.splitlines() if "OF-line written" in line]
+    kagans = [float(row[-3]) for row in rows]
     assert len(kagans) == len(_truth()) - 1  # the 4-polarity event is refused
     # PINV's linear inversion is approximate: a few tens of degrees from the truth at most
     assert max(kagans) < 45.0
+    # the uncertainty columns: the acceptable set's RMS Kagan angle about PINV's solution
+    # reaches the truth, PINV's solution lies near the set's own mechanism, and no
+    # solution more than 25 deg off is graded A
+    for row, kagan in zip(rows, kagans, strict=True):
+        grade, rms_k, k_pref = row[8], float(row[9]), float(row[10])
+        assert grade in "ABCD" and kagan <= rms_k + 5.0 and 0.0 <= k_pref < 20.0
+        assert not (kagan > 25.0 and grade == "A")
     assert "too few polarities, S-file not updated" in out
     copies = list((tmp_path / "example" / "REA" / "EXAMP").rglob("*.S*"))
     written = [p for p in copies if b"PINV   " in p.read_bytes()]
