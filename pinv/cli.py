@@ -102,26 +102,46 @@ def configure(parser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def _locate(path: str) -> tuple[str, str]:
-    """(file to read, message). Runs SEISAN's hyp on a copy of the S-file if possible."""
+def _locate(event, nordic):
+    """(event with refreshed AIN/CAZ or None, message), by SEISAN's ``hyp`` when on the PATH.
+
+    ``hyp`` runs on a copy of the S-file in a temporary folder (it writes hyp.out,
+    print.out and more there), with the STATIONx.HYP SEISAN would use for the event copied
+    beside it; the folder is removed afterwards. The S-file itself is never touched.
+    """
+    from seisfoc import seisan
+
     hyp = shutil.which("hyp")
     if hyp is None:
-        return path, "hyp is not on the PATH: using the AIN/CAZ stored in the S-file"
-    work = tempfile.mkdtemp(prefix="seisfoc-hyp-")
-    local = os.path.join(work, os.path.basename(path))
-    shutil.copyfile(path, local)
-    done = subprocess.run(
-        [hyp, os.path.basename(path)],
-        cwd=work,
-        input="\n",
-        text=True,
-        capture_output=True,
-        timeout=300,
-    )
-    out = os.path.join(work, "hyp.out")
-    if done.returncode != 0 or not os.path.exists(out):
-        return path, "hyp failed: using the AIN/CAZ stored in the S-file"
-    return out, f"located with {hyp}"
+        return None, "hyp is not on the PATH: using the AIN/CAZ stored in the S-file"
+    header = event.headers[0] if event.headers else None
+    indicator = getattr(header, "location_model", "") or ""
+    station_file = seisan.find_station_file(event.path, indicator)
+    with tempfile.TemporaryDirectory(prefix="seisfoc-hyp-") as work:
+        local = os.path.join(work, os.path.basename(event.path))
+        shutil.copyfile(event.path, local)
+        if station_file is not None:
+            shutil.copyfile(station_file, os.path.join(work, os.path.basename(station_file)))
+        try:
+            done = subprocess.run(
+                [hyp, os.path.basename(local)],
+                cwd=work,
+                input="\n",
+                text=True,
+                capture_output=True,
+                timeout=300,
+            )
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return None, f"hyp failed ({err}): using the AIN/CAZ stored in the S-file"
+        out = os.path.join(work, "hyp.out")
+        if done.returncode != 0 or not os.path.exists(out):
+            return None, "hyp failed: using the AIN/CAZ stored in the S-file"
+        try:
+            located = nordic.read_events(out)[0]
+        except (SeisfocError, IndexError):
+            return None, "hyp wrote no readable event: using the AIN/CAZ stored in the S-file"
+    located.path = event.path
+    return located, f"located with {hyp}"
 
 
 def _iter_events(args, nordic):
@@ -178,6 +198,7 @@ def run(args) -> int:
     if args.prime and not args.write:
         args.write = True
     agency = args.agency if args.agency is not None else program.station0_agency()
+    agency_by_folder = {}  # without --agency: each S-file folder's STATION0.HYP
     many = any(os.path.isdir(i) for i in args.inputs)
     results, failures, sources = [], [], []
     items = _iter_events(args, nordic)
@@ -196,12 +217,10 @@ def run(args) -> int:
             print(f"seisfoc pinv: skipped: {ev}", file=sys.stderr)
             continue
         if args.locate and ev.path:
-            located, msg = _locate(ev.path)
+            located, msg = _locate(ev, nordic)
             print(f"seisfoc pinv: {msg}", file=sys.stderr)
-            if located != ev.path:
-                ev_loc = nordic.read_events(located)[0]
-                ev_loc.path = ev.path
-                ev = ev_loc
+            if located is not None:
+                ev = located
         try:
             r = program.solve_event(
                 ev,
@@ -226,8 +245,13 @@ def run(args) -> int:
             )
         if args.write:
             try:
+                event_agency = agency
+                if args.agency is None and r.path:
+                    event_agency = agency_by_folder.setdefault(
+                        os.path.dirname(r.path), program.station0_agency(sfile_path=r.path)
+                    )
                 program.write_result(
-                    r, agency=agency, prime=args.prime, min_polarities=args.min_polarities
+                    r, agency=event_agency, prime=args.prime, min_polarities=args.min_polarities
                 )
             except SeisfocError as err:
                 if not many and len(args.inputs) == 1 and "too few" not in str(err):

@@ -14,14 +14,14 @@ Formatting follows the original's Fortran edit descriptors; :func:`fortran_int` 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from seisfoc import seisan
 from seisfoc.errors import NordicError
 
-OLD, NORDIC2 = 1, 2
+OLD, NORDIC2 = seisan.OLD_NORDIC, seisan.NORDIC2
 NOT_OLD_MESSAGE = "  Input format is not Nordic (old), stop"
 NORDIC2_HELP = b" STAT COM NTLO IPHASE"
 OLD_HELP = b" STAT SP IPHASW"
@@ -52,40 +52,8 @@ class Selection:
 # ----------------------------------------------------------------- configuration
 
 
-def nordic_format_setting(cwd: str = ".") -> int:
-    """Old Nordic or Nordic2, as SEISAN decides: ``NORDIC_FORMAT`` in ``SEISAN.DEF`` of the
-    working folder, else of ``$SEISAN_TOP/DAT``; 0 = old (the default), 1 or 2 = Nordic2."""
-    candidates = [os.path.join(cwd, "SEISAN.DEF")]
-    top = os.environ.get("SEISAN_TOP")
-    if top:
-        candidates.append(os.path.join(top, "DAT", "SEISAN.DEF"))
-    for path in candidates:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
-        for number, raw in enumerate(data.splitlines(), 1):
-            if raw.startswith(b"NORDIC_FORMAT"):
-                text = raw[40:50].strip()
-                if not text:
-                    continue
-                try:
-                    value = float(text)
-                except ValueError:
-                    raise NordicError(
-                        f"NORDIC_FORMAT value {text.decode('latin-1')!r} is not a number",
-                        path,
-                        number,
-                        41,
-                    ) from None
-                if value not in (0.0, 1.0, 2.0):
-                    raise NordicError(
-                        f"unknown NORDIC_FORMAT {value:g} (0 old, 1 or 2 Nordic2)", path, number, 41
-                    )
-                return OLD if value == 0.0 else NORDIC2
-        return OLD
-    return OLD
+# SEISAN.DEF's NORDIC_FORMAT decides the variant, as in SEISAN (seisfoc.seisan)
+nordic_format_setting = seisan.nordic_format_setting
 
 
 # ----------------------------------------------------------------- reading

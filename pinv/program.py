@@ -177,22 +177,11 @@ def solve_event(
     return result
 
 
-def station0_agency(folder: str = ".") -> str:
-    """The agency SEISAN's editor writes: first three characters of the last non-blank
-    line of STATION0.HYP (working folder, then $SEISAN_TOP/DAT)."""
-    candidates = [os.path.join(folder, "STATION0.HYP")]
-    top = os.environ.get("SEISAN_TOP")
-    if top:
-        candidates.append(os.path.join(top, "DAT", "STATION0.HYP"))
-    for path in candidates:
-        try:
-            with open(path, "rb") as fh:
-                lines = [ln for ln in fh.read().splitlines() if ln.strip()]
-        except OSError:
-            continue
-        if lines:
-            return lines[-1][:3].decode("latin-1").strip()
-    return ""
+def station0_agency(folder: str = ".", sfile_path=None) -> str:
+    """The agency SEISAN's editor writes (see :func:`seisfoc.seisan.agency`)."""
+    from seisfoc import seisan
+
+    return seisan.agency(sfile_path, cwd=folder)
 
 
 def fault_plane_line(result: EventResult, *, agency: str, prime: bool) -> str:

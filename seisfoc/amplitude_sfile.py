@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from seisfoc import nordic
+from seisfoc import nordic, seisan
 from seisfoc.amplitude import AmplitudeReadings
 from seisfoc.errors import NordicError, SeisfocError
 
@@ -230,41 +230,12 @@ def distance_azimuth(lat_event, lon_event, lat_station, lon_station):
     return EARTH_RADIUS_KM * delta, az
 
 
-def _database_top(sfile_path: str) -> str | None:
-    """``<top>`` of ``<top>/REA/<BASE>/YYYY/MM/<sfile>``, else None."""
-    folder = os.path.dirname(os.path.abspath(sfile_path))
-    rea = os.path.dirname(os.path.dirname(os.path.dirname(folder)))
-    if os.path.basename(rea).upper() == "REA":
-        return os.path.dirname(rea)
-    return None
-
-
 def find_station0(sfile_path=None, model_indicator: str = "") -> str | None:
-    """``STATIONx.HYP`` as SEISAN looks for it (see the module doc), or None."""
-    x = model_indicator.strip() or "0"
-    name = f"STATION{x}.HYP"
-    candidates = [name]
-    top = os.environ.get("SEISAN_TOP")
-    if top:
-        candidates.append(os.path.join(top, "DAT", name))
-    if sfile_path is not None:
-        db = _database_top(os.fspath(sfile_path))
-        if db is not None:
-            candidates.append(os.path.join(db, "DAT", name))
-    for c in candidates:
-        if os.path.isfile(c):
-            return c
-    return None
+    """``STATIONx.HYP`` as SEISAN looks for it (:func:`seisfoc.seisan.find_station_file`)."""
+    return seisan.find_station_file(sfile_path, model_indicator)
 
 
-def station0_agency(path) -> str:
-    """The agency SEISAN's editor writes: the first 3 characters of the last non-blank line."""
-    try:
-        with open(path, "rb") as fh:
-            lines = [ln for ln in fh.read().splitlines() if ln.strip()]
-    except OSError:
-        return ""
-    return lines[-1][:3].decode("latin-1").strip() if lines else ""
+station0_agency = seisan.station_file_agency
 
 
 # ----------------------------------------------------------------------------------------
