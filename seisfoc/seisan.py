@@ -33,7 +33,7 @@ def database_top(sfile_path) -> str | None:
 
 def candidates(name: str, cwd: str = ".", sfile_path=None) -> list[str]:
     """Where SEISAN (and the suite) look for the configuration file ``name``, in order."""
-    found = [os.path.join(cwd, name)]
+    found = [name if cwd in ("", ".") else os.path.join(cwd, name)]
     top = os.environ.get("SEISAN_TOP")
     if top:
         found.append(os.path.join(top, "DAT", name))

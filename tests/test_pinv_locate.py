@@ -21,7 +21,8 @@ FAKE_HYP = """#!{python}
 # does), writes the prepared located event to hyp.out and logs what it saw.
 import os, shutil, sys
 log = open(os.environ["FAKE_HYP_LOG"], "a")
-log.write("cwd=%s args=%s station=%s\\n" % (os.getcwd(), sys.argv[1:], os.path.exists("STATION0.HYP")))
+seen = (os.getcwd(), sys.argv[1:], os.path.exists("STATION0.HYP"))
+log.write("cwd=%s args=%s station=%s\\n" % seen)
 if not os.path.exists("STATION0.HYP") or not os.path.exists(sys.argv[1]):
     sys.exit(1)
 shutil.copyfile(os.environ["FAKE_HYP_OUT"], "hyp.out")
