@@ -39,7 +39,7 @@ build:
 	$(PYTHON) -c "import seisfoc._kernels"
 
 bench: install
-	for b in nordic_read pinv_batch pinv_startup rays; do $(PYTHON) bench/$$b.py || exit 1; done
+	for b in nordic_read pinv_batch pinv_startup rays gridsearch; do $(PYTHON) bench/$$b.py || exit 1; done
 
 lint:
 	ruff check . && ruff format --check .
