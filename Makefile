@@ -2,8 +2,12 @@
 #   make demo   install everything (system packages only when missing) and run PINV on the
 #               example database shipped with the package
 #   make test   install everything and run the whole test suite
-PYTHON ?= python3
-PIP := $(PYTHON) -m pip
+# The Python to install into: python3 itself, or ./.venv when python3 is a distribution's
+# externally managed one (scripts/python_env.sh). Deferred (=) so that it is worked out
+# after system-deps has made sure python3 and its venv module are there.
+HOST_PYTHON ?= python3
+PYTHON = $(shell HOST_PYTHON=$(HOST_PYTHON) sh scripts/python_env.sh)
+PIP = $(PYTHON) -m pip
 
 .PHONY: demo test install system-deps python-deps build bench lint examples clean
 
@@ -15,16 +19,10 @@ test: install
 
 install: system-deps python-deps build
 
-# gfortran and LAPACK come from Debian only when they are missing (we may not be root
-# on a machine that already has them).
+# gfortran, LAPACK, BLAS, pkg-config (and a distribution Python's headers and venv
+# module) come from apt-get only when they are missing.
 system-deps:
-	@if ! command -v gfortran >/dev/null 2>&1 || ! { dpkg -s liblapack-dev >/dev/null 2>&1 && dpkg -s libblas-dev >/dev/null 2>&1; } \
-	    || ! command -v pkg-config >/dev/null 2>&1; then \
-	  echo "installing gfortran, LAPACK, BLAS and pkg-config with apt-get"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gfortran liblapack-dev libblas-dev pkg-config >/dev/null; \
-	fi
+	@HOST_PYTHON=$(HOST_PYTHON) sh scripts/system_deps.sh
 
 python-deps:
 	$(PIP) install -q --disable-pip-version-check "numpy>=2" "meson-python>=0.15" "meson>=1.1" ninja
@@ -48,4 +46,4 @@ examples:
 	$(PYTHON) scripts/make_example_database.py
 
 clean:
-	rm -rf build builddir .pytest_cache
+	rm -rf build builddir .pytest_cache demo-output
