@@ -2,6 +2,14 @@
 
 Reads with :mod:`seisfoc.nordic` and prints; it computes nothing. Useful to see what a
 mechanism program will get before running it.
+
+Errors are reported as ``seisfoc pinv`` reports them, one line on standard error each,
+and the run goes on: a file named on the command line that cannot be read or holds no
+event, or a folder that is not a database, is an ``error:``; an S-file of a database that
+cannot be read is ``skipped:``, and so is any event whose phase lines fail to decode while
+its rows are made (a number field such as ``1.2.3`` is found only then). The summary
+counts them and the exit status is 1 when anything was left out. A database without any
+S-file (in the time range) gets a warning.
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ import sys
 from collections.abc import Iterator
 
 from seisfoc import nordic
-from seisfoc.errors import SeisfocError
+from seisfoc.errors import NordicError, SeisfocError
+from seisfoc.options import time_argument
 
 POLARITY_SIGN = {"C": 1, "U": 1, "+": 1, "D": -1, "-": -1}
 
@@ -23,31 +32,55 @@ def configure(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         help="S-files, hyp.out files, or database folders (REA/<BASE>)",
     )
-    parser.add_argument("--start", help="database: first origin time, e.g. 1996-06-01")
-    parser.add_argument("--end", help="database: last origin time (exclusive)")
+    parser.add_argument(
+        "--start",
+        type=time_argument,
+        metavar="TIME",
+        help="database: first origin time, inclusive; an ISO date or date and time, "
+        "e.g. 1996-06-01 or 1996-06-01T12:00:00",
+    )
+    parser.add_argument(
+        "--end",
+        type=time_argument,
+        metavar="TIME",
+        help="database: last origin time, inclusive; a date alone includes that whole day",
+    )
     parser.add_argument(
         "--polarities", action="store_true", help="list every P polarity under its event"
     )
 
 
+def read_input(
+    item: str, start=None, end=None
+) -> Iterator[tuple[str, nordic.Event | SeisfocError]]:
+    """``(path, event or error)`` of one input. A folder is a database: one pair per
+    S-file, or the folder's one error when it is not a database. A file gives all its
+    events, or one error when it cannot be read or holds none."""
+    if os.path.isdir(item):
+        try:
+            return nordic.read_database(item, start=start, end=end)
+        except SeisfocError as err:
+            return iter([(item, err)])
+    try:
+        events = nordic.read_events(item)
+    except SeisfocError as err:
+        return iter([(item, err)])
+    if not events:
+        return iter([(item, NordicError("no events in the file", path=item))])
+    return ((item, event) for event in events)
+
+
 def iter_inputs(
     inputs: list[str], start=None, end=None
 ) -> Iterator[tuple[str, nordic.Event | SeisfocError]]:
-    """Every event of every input: files give all their events, folders are databases.
+    """Every event of every input (see :func:`read_input`).
 
-    Errors are yielded, not raised, so that one bad S-file never stops a run.
+    Bad ``start``/``end`` raise :class:`~seisfoc.errors.SeisfocError` at the call; every
+    other error is yielded, not raised, so that one bad file never stops a run. An event
+    can still raise when its phase fields are decoded: callers catch that per event.
     """
-    for item in inputs:
-        if os.path.isdir(item):
-            yield from nordic.read_database(item, start=start, end=end)
-            continue
-        try:
-            events = nordic.read_events(item)
-        except SeisfocError as err:
-            yield item, err
-            continue
-        for event in events:
-            yield item, event
+    t0, t1 = nordic.time_range(start, end)
+    return (pair for item in inputs for pair in read_input(item, t0, t1))
 
 
 def p_polarities(event: nordic.Event) -> list[nordic.Phase]:
@@ -61,17 +94,22 @@ def _fmt(value, spec: str, width: int) -> str:
     return format(value, spec) if value is not None else " " * (width - 1) + "-"
 
 
+def _mechanism(fp: nordic.FaultPlane | None) -> str:
+    """Strike, dip, rake and program of an F-line; a blank number is shown as ``-``."""
+    if fp is None or (fp.strike, fp.dip, fp.rake) == (None, None, None):
+        return "-"
+    return (
+        f"{_fmt(fp.strike, '6.1f', 6)} {_fmt(fp.dip, '5.1f', 5)} {_fmt(fp.rake, '7.1f', 7)} "
+        f"{fp.program.strip() or '?'}"
+    )
+
+
 def event_row(path: str, event: nordic.Event) -> str:
     h = event.prime_header
     when = event.origin_time.strftime("%Y-%m-%d %H:%M:%S") if event.origin_time else "-" * 19
     pols = p_polarities(event)
     with_angles = sum(1 for ph in pols if ph.ain_deg is not None and ph.caz_deg is not None)
-    fp = event.prime_fault_plane
-    mech = (
-        f"{fp.strike:6.1f} {fp.dip:5.1f} {fp.rake:7.1f} {fp.program.strip() or '?'}"
-        if fp is not None and fp.strike is not None
-        else "-"
-    )
+    mech = _mechanism(event.prime_fault_plane)
     mag = h.magnitudes[0][0] if h is not None and h.magnitudes else None
     return (
         f"{when:19s} {_fmt(event.latitude, '8.3f', 8)} {_fmt(event.longitude, '9.3f', 9)} "
@@ -96,19 +134,40 @@ def polarity_rows(event: nordic.Event) -> Iterator[str]:
         )
 
 
+def _rows(path: str, event: nordic.Event, with_polarities: bool) -> tuple[list[str], int]:
+    """The printed rows of an event and its number of P polarities; raises the
+    SeisfocError of a phase field that does not decode, before anything is printed."""
+    rows = [event_row(path, event)]
+    if with_polarities:
+        rows.extend(polarity_rows(event))
+    return rows, len(p_polarities(event))
+
+
 def run(args: argparse.Namespace) -> int:
-    n_events = n_bad = n_pol = 0
+    t0, t1 = nordic.time_range(args.start, args.end)
+    n_events = n_skipped = n_pol = 0
     print(HEADER)
-    for path, item in iter_inputs(args.inputs, args.start, args.end):
-        if isinstance(item, SeisfocError):
-            n_bad += 1
-            print(f"skipped: {item}", file=sys.stderr)
-            continue
-        n_events += 1
-        n_pol += len(p_polarities(item))
-        print(event_row(path, item))
-        if args.polarities:
-            for row in polarity_rows(item):
-                print(row)
-    print(f"{n_events} events, {n_pol} P polarities, {n_bad} unreadable files")
-    return 1 if n_bad and not n_events else 0
+    for item in args.inputs:
+        in_database = os.path.isdir(item)
+        n_items = 0
+        for path, event in read_input(item, t0, t1):
+            n_items += 1
+            label = "skipped" if in_database and path != item else "error"
+            if isinstance(event, SeisfocError):
+                n_skipped += 1
+                print(f"seisfoc events: {label}: {event}", file=sys.stderr)
+                continue
+            try:
+                rows, n = _rows(path, event, args.polarities)
+            except SeisfocError as err:
+                n_skipped += 1
+                print(f"seisfoc events: {label}: {err}", file=sys.stderr)
+                continue
+            n_events += 1
+            n_pol += n
+            print("\n".join(rows))
+        if in_database and n_items == 0:
+            where = " in the time range" if t0 is not None or t1 is not None else ""
+            print(f"seisfoc events: warning: {item}: no S-files{where}", file=sys.stderr)
+    print(f"{n_events} events, {n_pol} P polarities, {n_skipped} skipped with errors")
+    return 1 if n_skipped else 0

@@ -3,6 +3,10 @@
 Every program of the suite that replaces a user's file (an S-file, hyp.out, invrad.out)
 goes through :func:`write_atomic`: the data go to a temporary file in the same folder,
 are flushed to disk, get the old file's permissions, and then replace it in one rename.
+
+The temporary file is ``.<name>.<random>.tmp``: hidden, and ending in ``.tmp`` so that one
+left behind by a killed process is never taken for an S-file
+(:func:`seisfoc.nordic.iter_database` reads only ``DD-HHMM-SSX.SYYYYMM`` names).
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ def write_atomic(path, data: bytes, error: type[SeisfocError] = SeisfocError) ->
         raise error(f"cannot stat: {exc.strerror or exc}", path=path) from None
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(fspath) + ".", dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(fspath)}.", suffix=".tmp", dir=folder
+        )
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

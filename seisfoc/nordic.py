@@ -24,7 +24,15 @@ fast when only headers are needed.
 
 The writer changes or inserts exactly one F-line and leaves every other byte of the file
 as it was, line endings included; it writes a temporary file in the same folder and
-renames it over the original.
+renames it over the original. It refuses a file that is not Nordic (NUL bytes, an event
+not starting with a type-1 line). :func:`write_events` writes read events back as they
+were read.
+
+Only regular files are read: a folder, a device (``/dev/zero``) or a FIFO is refused
+before reading. A database is ``REA/<BASE>/YYYY/MM/DD-HHMM-SSX.SYYYYMM`` (X is L, R or
+D); other names in the month folders (editor backups, temporary files) are not S-files.
+Time limits of a database walk are ISO dates or dates and times, both inclusive; a date
+as the end includes that whole day.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import stat
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,6 +63,10 @@ __all__ = [
     "parse_events",
     "iter_database",
     "read_database",
+    "is_sfile_name",
+    "parse_time",
+    "time_range",
+    "write_events",
     "format_fault_plane_line",
     "write_fault_plane",
     "detect_format",
@@ -1243,12 +1256,43 @@ def parse_events(data: bytes, path=None, nordic_format: int | None = None) -> li
     return [_parse_block(s, b, path, nordic_format) for s, b in _split_blocks(lines)]
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _read_bytes(path) -> bytes:
+    """The bytes of a regular file; a folder, device or FIFO is refused before reading
+    (``/dev/zero`` would never end, a FIFO would block). ``O_NONBLOCK`` lets a FIFO be
+    opened without a writer so that ``fstat`` can refuse it."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        fd = os.open(path, _OPEN_FLAGS)
+    except IsADirectoryError:
+        raise NordicError("is a folder, not a Nordic file", path=path) from None
     except OSError as exc:
         raise NordicError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISREG(mode):
+            with open(fd, "rb", closefd=False) as f:
+                return f.read()
+    except OSError as exc:
+        raise NordicError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    finally:
+        os.close(fd)
+    raise NordicError(f"is {_file_kind(mode)}, not a Nordic file", path=path)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def read_events(path, nordic_format: int | None = None) -> list[Event]:
@@ -1268,11 +1312,19 @@ def read_sfile(path, nordic_format: int | None = None) -> Event:
 # database
 # --------------------------------------------------------------------------------------
 
-_SFILE_NAME = re.compile(r"(\d\d)-(\d\d)(\d\d)-(\d\d)[A-Za-z]\.S(\d{4})(\d\d)$")
+#: a SEISAN S-file name, ``DD-HHMM-SSX.SYYYYMM`` with X the distance indicator (L local,
+#: R regional, D distant); editor backups (``~``, ``.bak``) and the temporary files of an
+#: interrupted write (``.<name>.<random>.tmp``, see :mod:`seisfoc.fileio`) do not match
+_SFILE_NAME = re.compile(r"(\d\d)-(\d\d)(\d\d)-(\d\d)[LRD]\.S(\d{4})(\d\d)")
+
+
+def is_sfile_name(name: str) -> bool:
+    """Whether ``name`` (a file name, no folder) is a SEISAN S-file name."""
+    return _SFILE_NAME.fullmatch(name) is not None
 
 
 def _sfile_time(name: str) -> _dt.datetime | None:
-    m = _SFILE_NAME.match(name)
+    m = _SFILE_NAME.fullmatch(name)
     if m is None:
         return None
     day, hour, minute, sec, year, month = (int(x) for x in m.groups())
@@ -1282,52 +1334,118 @@ def _sfile_time(name: str) -> _dt.datetime | None:
         return None
 
 
-def _as_datetime(value, end: bool) -> _dt.datetime | None:
+_TIME_FORMS = "an ISO date (1996-06-03) or date and time (1996-06-03T19:55:35)"
+
+
+def parse_time(value, name: str = "") -> _dt.date | _dt.datetime | None:
+    """A time limit as a ``date`` (a date, or an ISO date string) or a naive UTC
+    ``datetime`` (a datetime, or an ISO date-and-time string); ``None`` stays ``None``.
+
+    The two kinds are kept apart because a date as the end of a range covers that whole
+    day (see :func:`iter_database`). An aware datetime is converted to UTC, the time of
+    S-files. Anything else raises :class:`~seisfoc.errors.SeisfocError`; ``name``
+    (``"start"``, ``"end"``) starts the message.
+    """
     if value is None:
         return None
+    what = f"{name} " if name else ""
     if isinstance(value, _dt.datetime):
-        return value.replace(tzinfo=None)
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+        return value
     if isinstance(value, _dt.date):
-        d = _dt.datetime(value.year, value.month, value.day)
-        return d + _dt.timedelta(days=1, microseconds=-1) if end else d
-    if isinstance(value, str):
-        return _as_datetime(_dt.datetime.fromisoformat(value), end)
-    raise TypeError(f"start/end must be a datetime, a date or an ISO string, not {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise SeisfocError(f"{what}time must be {_TIME_FORMS}, not {value!r}")
+    text = value.strip()
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return parse_time(_dt.datetime.fromisoformat(text))
+    except ValueError as exc:
+        reason = str(exc)
+        reason = "" if reason.startswith("Invalid isoformat") else f" ({reason})"
+    raise SeisfocError(f"{what}time {value!r} is not {_TIME_FORMS}{reason}")
+
+
+def time_range(start, end) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+    """``(first, last)`` origin times (naive UTC datetimes or ``None``), both inclusive, of
+    the limits ``start`` and ``end`` as :func:`iter_database` reads them: a date as
+    ``end`` ends with its last microsecond. Raises
+    :class:`~seisfoc.errors.SeisfocError` for a bad limit or a start after the end."""
+    t0, t1 = parse_time(start, "start"), parse_time(end, "end")
+    if type(t0) is _dt.date:
+        t0 = _dt.datetime(t0.year, t0.month, t0.day)
+    if type(t1) is _dt.date:
+        t1 = _dt.datetime(t1.year, t1.month, t1.day) + _dt.timedelta(days=1, microseconds=-1)
+    if t0 is not None and t1 is not None and t0 > t1:
+        raise SeisfocError(f"start time {start!s} is after end time {end!s}")
+    return t0, t1
+
+
+def _scan(folder: str) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return list(it)
+    except OSError as exc:
+        raise NordicError(f"cannot list the folder: {exc.strerror or exc}", path=folder) from None
+
+
+def _month_folders(root: str) -> list[tuple[int, int, str]]:
+    """``(year, month, folder)`` of every ``YYYY/MM`` folder of a database, sorted."""
+    out = []
+    for y in _scan(root):
+        if y.is_dir() and _is_digits(y.name, 4):
+            for m in _scan(y.path):
+                if m.is_dir() and _is_digits(m.name, 2):
+                    out.append((int(y.name), int(m.name), m.path))
+    return sorted(out)
 
 
 def iter_database(root, start=None, end=None) -> Iterator[str]:
-    """Sorted paths of the S-files ``<root>/YYYY/MM/*.S*`` (``root`` is the BASE folder).
+    """Sorted paths of the S-files ``<root>/YYYY/MM/DD-HHMM-SSX.SYYYYMM`` of a database
+    (``root`` is the BASE folder, ``REA/<BASE>``); other files are not S-files and are
+    left out.
 
-    ``start`` and ``end`` (datetime, date or ISO string, both inclusive; a date as ``end``
-    includes that whole day) select by the origin time in the file name; files whose name
-    does not carry a time are then left out.
+    ``start`` and ``end`` (datetime, date or ISO string, see :func:`parse_time`) select by
+    the origin time in the file name, both inclusive: a date, or an ISO string without a
+    time, as ``end`` includes that whole day (``start="1996-06-03", end="1996-06-03"``
+    is that day); a date and time as ``end`` includes that second. Files whose name does
+    not carry a valid time are then left out.
+
+    Bad limits, a ``root`` that is not a folder and a folder without any ``YYYY/MM``
+    sub-folder (not a database) raise :class:`~seisfoc.errors.SeisfocError` at the call,
+    before the first path.
     """
     root = os.fspath(root)
+    t0, t1 = time_range(start, end)
     if not os.path.isdir(root):
         raise NordicError("not a SEISAN database folder", path=root)
-    t0, t1 = _as_datetime(start, False), _as_datetime(end, True)
+    months = _month_folders(root)
+    if not months:
+        raise NordicError(
+            "not a SEISAN database folder: no YYYY/MM sub-folders (give REA/<BASE>)",
+            path=root,
+        )
+    return _walk(months, t0, t1)
+
+
+def _walk(months, t0, t1) -> Iterator[str]:
     ranged = t0 is not None or t1 is not None
-    years = sorted(e.name for e in os.scandir(root) if e.is_dir() and _is_digits(e.name, 4))
-    for year in years:
-        y = int(year)
-        if (t0 is not None and y < t0.year) or (t1 is not None and y > t1.year):
+    for year, month, folder in months:
+        if (t0 is not None and (year, month) < (t0.year, t0.month)) or (
+            t1 is not None and (year, month) > (t1.year, t1.month)
+        ):
             continue
-        ydir = os.path.join(root, year)
-        months = sorted(e.name for e in os.scandir(ydir) if e.is_dir() and _is_digits(e.name, 2))
-        for month in months:
-            ym = (y, int(month))
-            if (t0 is not None and ym < (t0.year, t0.month)) or (
-                t1 is not None and ym > (t1.year, t1.month)
-            ):
-                continue
-            mdir = os.path.join(ydir, month)
-            names = sorted(e.name for e in os.scandir(mdir) if ".S" in e.name and e.is_file())
-            for name in names:
-                if ranged:
-                    t = _sfile_time(name)
-                    if t is None or (t0 is not None and t < t0) or (t1 is not None and t > t1):
-                        continue
-                yield os.path.join(mdir, name)
+        names = sorted(e.name for e in _scan(folder) if is_sfile_name(e.name) and e.is_file())
+        for name in names:
+            if ranged:
+                t = _sfile_time(name)
+                if t is None or (t0 is not None and t < t0) or (t1 is not None and t > t1):
+                    continue
+            yield os.path.join(folder, name)
 
 
 def _is_digits(s: str, n: int) -> bool:
@@ -1337,8 +1455,15 @@ def _is_digits(s: str, n: int) -> bool:
 def read_database(
     root, start=None, end=None, nordic_format: int | None = None
 ) -> Iterator[tuple[str, Event | SeisfocError]]:
-    """``(path, event)`` for every S-file of the database; a bad file gives its error."""
-    for path in iter_database(root, start, end):
+    """``(path, event)`` for every S-file of :func:`iter_database`; a bad file gives its
+    error instead. Errors of the arguments are raised at the call."""
+    if nordic_format not in (None, NORDIC1, NORDIC2):
+        raise ValueError(f"nordic_format must be None, 1 or 2, not {nordic_format!r}")
+    return _read_each(iter_database(root, start, end), nordic_format)
+
+
+def _read_each(paths, nordic_format) -> Iterator[tuple[str, Event | SeisfocError]]:
+    for path in paths:
         try:
             yield path, read_sfile(path, nordic_format)
         except SeisfocError as exc:
@@ -1505,7 +1630,9 @@ def write_fault_plane(path, line: str, *, prime: bool, event_index: int = 0) -> 
     event and an OF-line after the event's last F-line (as line 2 when there is none).
     Every other byte stays as it was; the file's line ending is used for a new line. The
     write is atomic and keeps the file's permissions. Only event boundaries and F-lines are
-    looked at, so a phase line the reader would reject does not stop the write.
+    looked at, so a phase line the reader would reject does not stop the write; a file
+    that is not Nordic at all (NUL bytes, an event not starting with a type-1 line) is
+    refused with :class:`~seisfoc.errors.NordicError` and left untouched.
     """
     if isinstance(line, bytes):
         line = line.decode("latin-1")
@@ -1528,7 +1655,52 @@ def write_fault_plane(path, line: str, *, prime: bool, event_index: int = 0) -> 
         raise NordicError(f"cannot stat: {exc.strerror or exc}", path=path) from None
     if not (st.st_mode & 0o222) or not os.access(fspath, os.W_OK):
         raise NordicError("file is not writable", path=path)
+    _check_writable_nordic(data, path)
     out = _insert_fault_plane(data, new_body, prime, event_index, path)
     if out == data:
         return
     write_atomic(fspath, out, error=NordicError)
+
+
+def _check_writable_nordic(data: bytes, path) -> None:
+    """Refuse to write into a file that is not Nordic: NUL bytes, or an event whose first
+    line is not a type-1 header (plain text, a binary file, a wrong file name)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise NordicError("binary data (NUL byte), not a Nordic file: not written", path, line)
+    for start, block in _split_blocks(data.splitlines(keepends=True)):
+        k = 0
+        while k < len(block) and block[k].isspace():
+            k += 1
+        if k < len(block) and block[k].rstrip(b"\r\n")[79:80] != b"1":
+            raise NordicError(
+                "not a Nordic file: an event must start with a type-1 header line "
+                "(column 80 '1'); not written",
+                path,
+                start + k + 1,
+                80,
+            )
+
+
+def write_events(path, events) -> None:
+    """Write ``events`` (one :class:`Event` or a list) to ``path`` atomically, each as its
+    :meth:`Event.to_bytes`: the events of a file written back unchanged give that file
+    byte for byte. An event that does not end with a blank line (the last one of a file
+    without it) gets one when another event follows, so that events stay apart. The
+    file keeps its permissions; see :func:`seisfoc.fileio.write_atomic`.
+    """
+    if isinstance(events, Event):
+        events = [events]
+    events = list(events)
+    if not events:
+        raise NordicError("no events to write", path=path)
+    parts = []
+    for k, ev in enumerate(events):
+        data = ev.to_bytes()
+        last = ev.lines[-1] if ev.lines else b""
+        if k < len(events) - 1 and not (last.isspace() and _line_ending(last)):
+            eol = _first_ending(ev.lines) or b"\n"
+            data += (b"" if _line_ending(last) else eol) + (b"" if last.isspace() else eol)
+        parts.append(data)
+    write_atomic(path, b"".join(parts), error=NordicError)

@@ -82,7 +82,7 @@ def test_events_table_lists_every_event(capsys):
     out = capsys.readouterr().out.splitlines()
     truth = _truth()
     n_pol = sum(t["n_polarities"] for t in truth)
-    assert out[-1] == f"{len(truth)} events, {n_pol} P polarities, 0 unreadable files"
+    assert out[-1] == f"{len(truth)} events, {n_pol} P polarities, 0 skipped with errors"
     rows = out[1:-1]
     assert len(rows) == len(truth)
     for row, t in zip(rows, sorted(truth, key=lambda t: t["origin_time"]), strict=True):
@@ -94,10 +94,11 @@ def test_events_reports_a_bad_file_and_goes_on(tmp_path, capsys):
     bad = tmp_path / "bad.S202101"
     bad.write_bytes(b"\x00\x01binary\xff" * 20)
     good = BASE / _truth()[0]["file"]
-    assert seisfoc_main(["events", str(bad), str(good)]) == 0
+    # the good file is listed; the bad one is named and makes the exit status 1
+    assert seisfoc_main(["events", str(bad), str(good)]) == 1
     captured = capsys.readouterr()
-    assert "1 events" in captured.out and "1 unreadable files" in captured.out
-    assert "bad.S202101" in captured.err
+    assert "1 events" in captured.out and "1 skipped with errors" in captured.out
+    assert captured.err.startswith(f"seisfoc events: error: {bad}")
 
 
 def test_demo_recovers_the_mechanisms_and_leaves_the_package_alone(tmp_path, capsys):

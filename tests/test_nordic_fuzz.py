@@ -41,6 +41,7 @@ def mutated(draw) -> bytes:
         op = draw(
             st.sampled_from(
                 ["garbage", "cut", "tab", "crlf", "latin", "drop", "dup", "empty", "binary"]
+                + ["fline"]
             )
         )
         lines = bytes(data).split(b"\n")
@@ -68,6 +69,9 @@ def mutated(draw) -> bytes:
             lines = [b""]
         elif op == "binary":
             lines = [draw(st.binary(max_size=300))]
+        elif op == "fline":  # an F-line of the program the writer property writes
+            flag = draw(st.sampled_from(["", "O"]))
+            lines.insert(k, N.format_fault_plane_line(1, 2, 3, program="FUZZ", flag=flag).encode())
         data = bytearray(b"\n".join(lines))
     return bytes(data)
 
@@ -89,9 +93,49 @@ def test_reader_gives_records_or_seisfoc_error(data):
         assert err.path == "fuzz.S"
 
 
+PROGRAM = b"FUZZ   "  # columns 71-77 of the F-lines the property writes
+
+
+def _eol(x: bytes) -> bytes:
+    return x[len(x.rstrip(b"\r\n")) :]
+
+
+def _expected_write(data: bytes, prime: bool):
+    """What a write of a FUZZ F-line into event 0 may do, from the rules of the format:
+    ``(lines, header index, indices of the FUZZ F-lines it replaces, insert position)``."""
+    lines = data.splitlines(keepends=True)
+    head = next(i for i, x in enumerate(lines) if not x.isspace())
+    run = range(
+        head + 1, next((k for k in range(head + 1, len(lines)) if lines[k].isspace()), len(lines))
+    )
+    f_lines = [k for k in run if lines[k].rstrip(b"\r\n")[79:80] == b"F"]
+    same = [k for k in f_lines if lines[k][70:77] == PROGRAM]
+    pos = same[0] if same else (head + 1 if prime or not f_lines else f_lines[-1] + 1)
+    return lines, head, same, pos
+
+
+def _is_nordic_enough(data: bytes) -> bool:
+    """The writer's own precondition, stated independently: no NUL byte, and every event
+    (a run of lines after blank lines) starts with a type-1 line."""
+    if b"\x00" in data:
+        return False
+    lines = data.splitlines()
+    starts = [i for i, x in enumerate(lines) if x.strip() and (i == 0 or not lines[i - 1].strip())]
+    return bool(starts) and all(lines[i][79:80] == b"1" for i in starts)
+
+
 @SETTINGS
 @given(mutated(), st.booleans())
 def test_writer_never_damages_a_file(tmp_path, data, prime):
+    _check_write(tmp_path, data, prime)
+
+
+def _check_write(tmp_path, data: bytes, prime: bool) -> None:
+    """A write either raises SeisfocError and leaves the file byte-identical, or changes
+    exactly the F-line it writes: the new line is inserted where the format says (or
+    replaces the earlier FUZZ lines of the event), and every other line is identical,
+    line ending included (the header line gains an ending only when the file ended with
+    it and had none)."""
     path = tmp_path / "fuzz.S"
     path.write_bytes(data)
     line = N.format_fault_plane_line(
@@ -106,20 +150,42 @@ def test_writer_never_damages_a_file(tmp_path, data, prime):
     new = line.encode()
     try:
         N.write_fault_plane(path, line, prime=prime)
-    except SeisfocError:
+    except SeisfocError as err:
         assert path.read_bytes() == data
+        assert err.path == str(path)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzz.S"]
         return
+    assert _is_nordic_enough(data), "wrote into a file that is not Nordic"
+    lines, head, same, pos = _expected_write(data, prime)
+    out_lines = path.read_bytes().splitlines(keepends=True)
+    assert [k for k, x in enumerate(out_lines) if x.rstrip(b"\r\n") == new] == [pos]
+    header_eol = _eol(out_lines[head])
+    if _eol(lines[head]):
+        assert header_eol == _eol(lines[head])
+    else:  # the file ended with its header: it gets the file's first line ending
+        assert head == len(lines) - 1
+        assert header_eol == next((_eol(x) for x in lines if _eol(x)), b"\n")
+    # the new line ends as the line it replaces, or as the header line
+    assert _eol(out_lines[pos]) == (_eol(lines[same[0]]) if same else header_eol)
+    expected = [x for k, x in enumerate(lines) if k not in same]
+    expected[head] = lines[head].rstrip(b"\r\n") + header_eol
+    assert out_lines[:pos] + out_lines[pos + 1 :] == expected
+    # writing the same line again changes nothing
     out = path.read_bytes()
-    lines = out.splitlines(keepends=True)
-    inserted = [x for x in lines if x.rstrip(b"\r\n") == new]
-    assert len(inserted) == 1
-    rest = b"".join(x for x in lines if x.rstrip(b"\r\n") != new)
-    # the header line gains a line ending only when the file had none after it
-    assert rest == data or (not data.endswith((b"\n", b"\r")) and rest.rstrip(b"\r\n") == data)
-    # writing the same line again replaces it: the file stays as it is
     N.write_fault_plane(path, line, prime=prime)
     assert path.read_bytes() == out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzz.S"]
+
+
+@SETTINGS
+@given(st.sampled_from(BASES[:4]), st.integers(0, 30), st.booleans(), st.booleans())
+def test_writer_replaces_an_earlier_line_of_the_same_program(tmp_path, base, k, prime, old):
+    """The same property with a FUZZ F-line (prime or OF) already somewhere in the file."""
+    lines = base.split(b"\n")
+    k = 1 + k % max(1, len(lines) - 2)
+    earlier = N.format_fault_plane_line(1.0, 2.0, 3.0, program="FUZZ", flag="O" if old else "")
+    lines.insert(k, earlier.encode())
+    _check_write(tmp_path, b"\n".join(lines), prime)
 
 
 def test_small_fixture_mode_runs_without_shared_data():
