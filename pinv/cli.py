@@ -10,6 +10,14 @@ each S-file as an OF-line (column 79 ``O``, program PINV) replacing an earlier P
 hemisphere, polarities at their take-off angles, inconsistent ones in red, both planes, P
 and T axes); a ``{}`` in the name (``{:03d}``, ``{name}``) draws every solved event.
 ``--quakeml FILE`` writes ObsPy FocalMechanism objects (``pinv.quakeml``).
+
+The Nordic format of each event is detected (type-7 line, else the phase lines) unless
+``--nordic-format old|nordic2`` forces it; the table, ``--json`` and ``--csv`` say which
+format was used. A file named on the command line that cannot be read, holds no event
+or cannot be written is an ``error:`` (the others are still done, exit status 1); in a
+database a bad S-file is ``skipped:`` and counted in the summary. In ``--mode seisan``
+readings with a blank AIN or CAZ are used as the original uses them (0, Nordic2 -999) and
+listed in a warning.
 """
 
 from __future__ import annotations
@@ -21,11 +29,22 @@ import subprocess
 import sys
 import tempfile
 
-from seisfoc.errors import SeisfocError
+from seisfoc.errors import InversionError, NordicError, SeisfocError
+from seisfoc.options import int_at_least, real_in, time_argument
+
+#: --nordic-format choices -> the reader's ``nordic_format`` argument
+NORDIC_FORMATS = {"auto": None, "old": 1, "nordic2": 2}
 
 
 def configure(parser) -> None:
     parser.add_argument("inputs", nargs="+", help="hyp.out, S-file(s) or a database folder")
+    parser.add_argument(
+        "--nordic-format",
+        choices=tuple(NORDIC_FORMATS),
+        default="auto",
+        help="read the input as old Nordic or Nordic2 (default auto: each event's type-7 "
+        "line, else its phase lines)",
+    )
     parser.add_argument(
         "--mode",
         choices=("seisan", "modern"),
@@ -34,12 +53,18 @@ def configure(parser) -> None:
     )
     parser.add_argument(
         "--rcond",
-        type=float,
+        type=real_in(0.0, 1.0, low_open=False, high_open=True),
         default=1e-3,
-        help="modern: relative singular-value cut-off (default 1e-3)",
+        help="modern: relative singular-value cut-off, 0 <= RCOND < 1 (default 1e-3)",
     )
-    parser.add_argument("--start", help="database: first origin time (ISO date/time)")
-    parser.add_argument("--end", help="database: last origin time (ISO date/time)")
+    parser.add_argument(
+        "--start", type=time_argument, help="database: first origin time (ISO date/time)"
+    )
+    parser.add_argument(
+        "--end",
+        type=time_argument,
+        help="database: last origin time, inclusive; a date alone includes that whole day",
+    )
     parser.add_argument("--write", action="store_true", help="write an OF-line into the S-file")
     parser.add_argument(
         "--prime",
@@ -49,7 +74,7 @@ def configure(parser) -> None:
     parser.add_argument("--agency", help="agency for the F-line (default: STATION0.HYP)")
     parser.add_argument(
         "--min-polarities",
-        type=int,
+        type=int_at_least(1),
         default=5,
         help="refuse to write below this many polarities (default 5)",
     )
@@ -66,19 +91,22 @@ def configure(parser) -> None:
     )
     parser.add_argument(
         "--trials",
-        type=int,
+        type=int_at_least(1),
         default=100,
         help="perturbation trials, the data themselves included (default 100, about 0.3 s "
         "per event of 22 polarities)",
     )
     parser.add_argument(
         "--grid-step",
-        type=float,
+        type=real_in(0.0, 90.0, low_open=True, high_open=False),
         default=5.0,
-        help="spacing (deg) of the double-couple grid of --uncertainty (default 5)",
+        help="spacing (deg, 0 < STEP <= 90) of the double-couple grid of --uncertainty (default 5)",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="random seed of the perturbation trials (default 0)"
+        "--seed",
+        type=int_at_least(0),
+        default=0,
+        help="random seed (>= 0) of the perturbation trials (default 0)",
     )
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output")
@@ -145,27 +173,42 @@ def _locate(event, nordic):
 
 
 def _iter_events(args, nordic):
-    """(path, index, event or SeisfocError) for every input."""
-    for item in args.inputs:
-        if os.path.isdir(item):
-            for path, ev in nordic.read_database(item, args.start, args.end):
-                yield path, 0, ev
-            continue
-        try:
-            events = nordic.read_events(item)
-        except SeisfocError as err:
-            yield item, 0, err
-            continue
-        for i, ev in enumerate(events):
-            yield item, i, ev
+    """(index, event or SeisfocError, from a database) for every input; a file named on
+    the command line without any event is an error. The databases are opened first, so
+    that a bad folder or time range fails before any output (and before a progress bar)."""
+    fmt = NORDIC_FORMATS[args.nordic_format]
+    databases = {
+        item: nordic.read_database(item, args.start, args.end, nordic_format=fmt)
+        for item in args.inputs
+        if os.path.isdir(item)
+    }
+
+    def events():
+        for item in args.inputs:
+            if item in databases:
+                for _path, ev in databases[item]:
+                    yield 0, ev, True
+                continue
+            try:
+                found = nordic.read_events(item, nordic_format=fmt)
+            except SeisfocError as err:
+                yield 0, err, False
+                continue
+            if not found:
+                yield 0, NordicError("no events in the file", item), False
+            for i, ev in enumerate(found):
+                yield i, ev, False
+
+    return events()
 
 
 def _table_row(r) -> str:
     sol = r.solution
+    head = f"{r.label:22s} {r.format_name:7s} {len(r.selection):4d}"
     if sol is None:
-        return f"{r.label:22s} {len(r.selection):4d}  {r.message}"
+        return f"{head}  {r.message}"
     text = (
-        f"{r.label:22s} {len(r.selection):4d} {sol.strike:7.1f} {sol.dip:5.1f} {sol.rake:7.1f}"
+        f"{head} {sol.strike:7.1f} {sol.dip:5.1f} {sol.rake:7.1f}"
         f"  {sol.aux_strike:7.1f} {sol.aux_dip:5.1f} {sol.aux_rake:7.1f}"
         f"  {sol.pseudorank:4d} {sol.n_consistent:4d} {sol.n_inconsistent:4d}"
     )
@@ -181,9 +224,29 @@ def _table_row(r) -> str:
 
 
 TABLE_HEADER = (
-    f"{'event':22s} {'npol':>4s} {'strike':>7s} {'dip':>5s} {'rake':>7s}  {'strike2':>7s} "
-    f"{'dip2':>5s} {'rake2':>7s}  {'rank':>4s} {'good':>4s} {'bad':>4s}"
+    f"{'event':22s} {'format':7s} {'npol':>4s} {'strike':>7s} {'dip':>5s} {'rake':>7s}  "
+    f"{'strike2':>7s} {'dip2':>5s} {'rake2':>7s}  {'rank':>4s} {'good':>4s} {'bad':>4s}"
 )
+
+
+def _progress(items, enabled: bool):
+    """(items, bar): ``items`` wrapped in a tqdm bar on standard error when ``enabled``."""
+    if not enabled:
+        return items, None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return items, None
+    bar = tqdm(items, unit="event", file=sys.stderr)
+    return bar, bar
+
+
+def _reporter(bar):
+    """A function printing one line on standard error; above the bar when there is one
+    (a plain print would land inside the bar's line)."""
+    if bar is None:
+        return lambda text: print(text, file=sys.stderr)
+    return lambda text: bar.write(text, file=sys.stderr)
 
 
 def run(args) -> int:
@@ -191,34 +254,31 @@ def run(args) -> int:
     from seisfoc import nordic
 
     mode = args.mode or ("seisan" if args.prime else "modern")
-    if args.uncertainty and args.trials < 1:
-        raise SeisfocError(f"--trials must be at least 1, got {args.trials}")
-    if args.uncertainty and not 0.0 < args.grid_step <= 90.0:
-        raise SeisfocError(f"--grid-step must be in (0, 90] deg, got {args.grid_step:g}")
     if args.prime and not args.write:
         args.write = True
     agency = args.agency if args.agency is not None else program.station0_agency()
     agency_by_folder = {}  # without --agency: each S-file folder's STATION0.HYP
     many = any(os.path.isdir(i) for i in args.inputs)
     results, failures, sources = [], [], []
-    items = _iter_events(args, nordic)
-    bar = None
-    if many and not args.no_progress and sys.stderr.isatty():
-        try:
-            from tqdm import tqdm
+    n_errors = 0  # failures of files the user named: exit status 1
+    items, bar = _progress(
+        _iter_events(args, nordic), many and not args.no_progress and sys.stderr.isatty()
+    )
+    say = _reporter(bar)
 
-            bar = tqdm(items, unit="event", file=sys.stderr)
-            items = bar
-        except ImportError:
-            pass
-    for _path, index, ev in items:
+    def fail(err, in_database: bool) -> None:
+        nonlocal n_errors
+        failures.append(str(err))
+        n_errors += not in_database
+        say(f"seisfoc pinv: {'skipped' if in_database else 'error'}: {err}")
+
+    for index, ev, in_database in items:
         if isinstance(ev, SeisfocError):
-            failures.append(str(ev))
-            print(f"seisfoc pinv: skipped: {ev}", file=sys.stderr)
+            fail(ev, in_database)
             continue
         if args.locate and ev.path:
             located, msg = _locate(ev, nordic)
-            print(f"seisfoc pinv: {msg}", file=sys.stderr)
+            say(f"seisfoc pinv: {msg}")
             if located is not None:
                 ev = located
         try:
@@ -233,12 +293,14 @@ def run(args) -> int:
                 step_deg=args.grid_step,
             )
         except SeisfocError as err:
-            failures.append(str(err))
-            print(f"seisfoc pinv: skipped: {err}", file=sys.stderr)
+            fail(err, in_database)
             continue
         if r.skipped_blank:
             lines = ", ".join(str(n) for n in r.skipped_blank)
             r.message = f"skipped blank AIN/CAZ on line(s) {lines}"
+        if mode == "seisan" and r.selection.blank_angles:
+            note = program.legacy.blank_angles_note(r.selection.blank_angles, r.nordic_format)
+            say(f"seisfoc pinv: warning: {r.path or r.label}: {note}")
         if r.solution is not None and mode == "modern" and r.solution.pseudorank < 5:
             r.message = (r.message + "; " if r.message else "") + (
                 f"warning: rank {r.solution.pseudorank} < 5, mechanism not unique"
@@ -254,11 +316,12 @@ def run(args) -> int:
                     r, agency=event_agency, prime=args.prime, min_polarities=args.min_polarities
                 )
             except SeisfocError as err:
-                if not many and len(args.inputs) == 1 and "too few" not in str(err):
-                    raise
                 r.message = (r.message + "; " if r.message else "") + str(err)
-                if "too few" not in str(err):
+                if not isinstance(err, InversionError):  # too few polarities: a note only
                     failures.append(str(err))
+                    if not in_database:
+                        n_errors += 1
+                        say(f"seisfoc pinv: error: {err}")
         results.append(r)
         if args.quakeml:
             sources.append(ev)
@@ -279,7 +342,7 @@ def run(args) -> int:
         from pinv.quakeml import write_quakeml
 
         write_quakeml(args.quakeml, results, sources, agency=agency)
-    if not results and failures:
+    if n_errors or (not results and failures):
         return 1
     return 0
 
@@ -294,6 +357,7 @@ def _output(args, results, program) -> None:
             "file",
             "event",
             "n_polarities",
+            "nordic_format",
             "mode",
             "strike",
             "dip",
@@ -325,7 +389,7 @@ def _output(args, results, program) -> None:
         w.writeheader()
         for r in results:
             w.writerow(program.as_dict(r))
-    else:
+    elif results:  # no table at all when nothing was read: the errors said why
         header = TABLE_HEADER
         if any(r.uncertainty is not None for r in results):
             header += (

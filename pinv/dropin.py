@@ -8,9 +8,11 @@ the F-line into hyp.out's first event; Nordic2 uses the first event only.
 Fixed defects of the original (nobody can depend on them): it no longer blocks on
 standard input when the Jacobi step does not converge (a warning goes to standard
 error), readings are not limited to 5000, and a second composite run replaces its
-earlier F-line instead of inserting a duplicate. Missing, empty or malformed input gives
-one line on standard error and exit status 1; no polarities at all gives the original's
-``ILL=30000`` and exit status 0.
+earlier F-line instead of inserting a duplicate. Missing, empty or malformed input, and
+an output file that cannot be written, give one line on standard error naming the file
+and exit status 1; no polarities at all gives the original's ``ILL=30000`` and exit
+status 0. Readings with a blank AIN or CAZ are used as the original uses them (0, or -999
+in Nordic2), with a one-line warning on standard error; the screen text is unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ from seisfoc.errors import SeisfocError
 from seisfoc.fileio import write_atomic
 
 HYP_OUT = "hyp.out"
+
+
+def _write(path: str, text: str, mode: str = "w") -> None:
+    """Write (``"w"``) or append (``"a"``) ``text``; a file that cannot be written is a
+    SeisfocError naming it, not a traceback."""
+    try:
+        with open(path, mode) as fh:
+            fh.write(text)
+    except OSError as err:
+        raise SeisfocError(f"cannot write: {err.strerror or err}", path) from None
 
 
 def run(cwd: str = ".", out=None) -> int:
@@ -48,12 +60,14 @@ def run(cwd: str = ".", out=None) -> int:
     else:
         start, stop = events[0]
         selection = legacy.select_nordic2(lines, start, stop, path)
+    if selection.blank_angles:
+        note = legacy.blank_angles_note(selection.blank_angles, setting)
+        sys.stderr.write(f"pinv: warning: {path}: {note}\n")
 
     n = len(selection)
     if n == 0:
         out.write(f" Number of data used for inversion={legacy.fortran_int(0, 3)}\n ILL=30000\n")
-        with open(os.path.join(cwd, "pinv.out"), "w") as fh:
-            fh.write(legacy.pinv_out_first_line(0))
+        _write(os.path.join(cwd, "pinv.out"), legacy.pinv_out_first_line(0))
         return 0
 
     from pinv.solver import solve
@@ -68,10 +82,9 @@ def run(cwd: str = ".", out=None) -> int:
         n, sol.tolerance, sol.pseudorank, sdr, sol.n_consistent, sol.n_inconsistent
     )
     out.write(screen)
-    with open(os.path.join(cwd, "pinv.out"), "w") as fh:
-        fh.write(legacy.pinv_out_text(n, sdr, sol.n_consistent, sol.n_inconsistent))
-    with open(os.path.join(cwd, "fps.out"), "a") as fh:
-        fh.write(legacy.fps_out_text(sdr))
+    pinv_out = legacy.pinv_out_text(n, sdr, sol.n_consistent, sol.n_inconsistent)
+    _write(os.path.join(cwd, "pinv.out"), pinv_out)
+    _write(os.path.join(cwd, "fps.out"), legacy.fps_out_text(sdr), "a")
     out.write(legacy.events_text(len(events)))
     if len(events) > 1:
         fault_line = legacy.composite_fault_line(sdr, sol.n_inconsistent)

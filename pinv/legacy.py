@@ -23,6 +23,9 @@ from seisfoc.errors import NordicError
 
 OLD, NORDIC2 = seisan.OLD_NORDIC, seisan.NORDIC2
 NOT_OLD_MESSAGE = "  Input format is not Nordic (old), stop"
+#: what the original reads a blank AIN or CAZ as (Fortran list input of a blank field is 0;
+#: its Nordic2 reader fills -999)
+BLANK_ANGLE = {OLD: 0.0, NORDIC2: -999.0}
 NORDIC2_HELP = b" STAT COM NTLO IPHASE"
 OLD_HELP = b" STAT SP IPHASW"
 
@@ -132,8 +135,8 @@ def select_old(lines: list[bytes], path=None) -> Selection:
             continue
         ain_text, caz_text = b[57:60], b[76:79]
         sel.polarity.append(sign)
-        sel.takeoff_deg.append(_fortran_real(ain_text, 0, 0.0, path, number, 58))
-        sel.azimuth_deg.append(_fortran_real(caz_text, 0, 0.0, path, number, 77))
+        sel.takeoff_deg.append(_fortran_real(ain_text, 0, BLANK_ANGLE[OLD], path, number, 58))
+        sel.azimuth_deg.append(_fortran_real(caz_text, 0, BLANK_ANGLE[OLD], path, number, 77))
         sel.line_number.append(number)
         sel.station.append(b[1:6].decode("latin-1").strip())
         if not ain_text.strip() or not caz_text.strip():
@@ -159,13 +162,24 @@ def select_nordic2(lines: list[bytes], start: int, stop: int, path=None) -> Sele
         number = i + 1
         ain_text, caz_text = b[58:63], b[76:79]
         sel.polarity.append(sign)
-        sel.takeoff_deg.append(_fortran_real(ain_text, 1, -999.0, path, number, 59))
-        sel.azimuth_deg.append(_fortran_real(caz_text, 0, -999.0, path, number, 77))
+        blank = BLANK_ANGLE[NORDIC2]
+        sel.takeoff_deg.append(_fortran_real(ain_text, 1, blank, path, number, 59))
+        sel.azimuth_deg.append(_fortran_real(caz_text, 0, blank, path, number, 77))
         sel.line_number.append(number)
         sel.station.append(b[1:6].decode("latin-1").strip())
         if not ain_text.strip() or not caz_text.strip():
             sel.blank_angles.append(number)
     return sel
+
+
+def blank_angles_note(line_numbers: list[int], nordic_format: int, limit: int = 12) -> str:
+    """One line saying which readings had a blank AIN or CAZ and what the original made of
+    them (``nordic_format`` is OLD or NORDIC2); long lists are cut after ``limit``."""
+    shown = ", ".join(str(n) for n in line_numbers[:limit])
+    if len(line_numbers) > limit:
+        shown += f", ... ({len(line_numbers)} lines)"
+    value = f"{BLANK_ANGLE[nordic_format]:g}"
+    return f"blank AIN/CAZ on line(s) {shown} used as {value}, as the original PINV does"
 
 
 # ----------------------------------------------------------------- Fortran formatting

@@ -5,7 +5,8 @@ Composes the reader (``seisfoc.nordic``), the selection of polarities, the kerne
 ``mode="seisan"`` selects polarities exactly as the original (raw columns, blank angles
 read as 0 / -999) and gives its numbers; ``mode="modern"`` uses every P phase with a
 polarity (C, U, + compression; D, - dilatation), skips readings without AIN or CAZ and
-reports them, and solves in double precision.
+reports them, and solves in double precision. Each result carries the Nordic format its
+event was read in (``"old"`` or ``"nordic2"``, detected or forced by the reader).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from seisfoc.errors import InversionError, SeisfocError
 COMPRESSION = {"C": 1.0, "U": 1.0, "+": 1.0}
 DILATATION = {"D": -1.0, "-": -1.0}
 MIN_POLARITIES = 5
+#: the names of the Nordic formats in options and output
+FORMAT_NAMES = {nordic.NORDIC1: "old", nordic.NORDIC2: "nordic2"}
 
 
 @dataclass
@@ -36,6 +39,12 @@ class EventResult:
     skipped_blank: list[int] = field(default_factory=list)
     message: str = ""
     written: bool = False
+    nordic_format: int | None = None  #: nordic.NORDIC1 or nordic.NORDIC2
+    format_source: str = ""  #: how the reader decided it (seisfoc.nordic.Event)
+
+    @property
+    def format_name(self) -> str:
+        return FORMAT_NAMES.get(self.nordic_format, "")
 
 
 def event_label(event) -> str:
@@ -86,6 +95,7 @@ def _select_seisan(event) -> legacy.Selection:
     sel = legacy.Selection()
     path = event.path
     if event.nordic_format == 2:
+        blank = legacy.BLANK_ANGLE[legacy.NORDIC2]
         # C on P phases only, D on any phase (the original's precedence slip)
         for n, b in rows:
             pol = b[43:44]
@@ -98,8 +108,9 @@ def _select_seisan(event) -> legacy.Selection:
             if b[79:80] not in (b" ", b""):
                 continue
             b = b.ljust(80)
-            _append_seisan(sel, sign, b, b[58:63], 1, b[76:79], -999.0, n, path, 59)
+            _append_seisan(sel, sign, b, b[58:63], 1, b[76:79], blank, n, path, 59)
         return sel
+    blank = legacy.BLANK_ANGLE[legacy.OLD]
     for n, b in rows:
         if b[10:11] != b"P":
             continue
@@ -113,7 +124,7 @@ def _select_seisan(event) -> legacy.Selection:
         if b[79:80] not in (b" ", b""):
             continue
         b = b.ljust(80)
-        _append_seisan(sel, sign, b, b[57:60], 0, b[76:79], 0.0, n, path, 58)
+        _append_seisan(sel, sign, b, b[57:60], 0, b[76:79], blank, n, path, 58)
     return sel
 
 
@@ -159,7 +170,16 @@ def solve_event(
     trials, trial 0 the data, double-couple grid of ``step_deg``, random draws from
     ``seed``)."""
     sel, skipped = select(event, mode)
-    result = EventResult(event.path, index, event_label(event), sel, None, skipped_blank=skipped)
+    result = EventResult(
+        event.path,
+        index,
+        event_label(event),
+        sel,
+        None,
+        skipped_blank=skipped,
+        nordic_format=event.nordic_format,
+        format_source=getattr(event, "format_source", ""),
+    )
     if len(sel) == 0:
         result.message = "no P polarities"
         return result
@@ -240,7 +260,10 @@ def as_dict(result: EventResult) -> dict:
         "file": result.path,
         "event": result.label,
         "n_polarities": len(result.selection),
+        "nordic_format": result.format_name,
+        "nordic_format_source": result.format_source,
         "skipped_blank_angle_lines": result.skipped_blank,
+        "blank_angle_lines": result.selection.blank_angles,
         "message": result.message,
         "written": result.written,
     }

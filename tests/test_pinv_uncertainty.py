@@ -317,8 +317,9 @@ def test_cli_reports_the_new_fields(capsys):
     assert table[0].split()[-7:] == ["rmsPl", "rmsK", "prob", "mfit", "stdr", "Kpref", "q"]
     values = table[1].split()[-7:]
     assert float(values[1]) == d["rms_kagan_deg"] and values[-1] == d["grade"]
-    assert seisfoc_main(["pinv", sfile, "--uncertainty", "--trials", "0"]) == 1
-    assert "--trials" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse rejects it: usage error, status 2
+        seisfoc_main(["pinv", sfile, "--uncertainty", "--trials", "0"])
+    assert stop.value.code == 2 and "--trials" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------- F-line columns
