@@ -12,14 +12,22 @@ PROGRAM = "INVDC"
 
 
 def configure(parser) -> None:
-    from seisfoc.amplitude_programs import add_common_options, add_write_options
+    from seisfoc.amplitude_programs import (
+        StrikeDipRake,
+        add_common_options,
+        add_write_options,
+        finite_float,
+        non_negative_float,
+        step_factor,
+    )
 
     add_common_options(parser)
     add_write_options(parser)
-    parser.add_argument("--start", nargs=3, type=float, required=True,
-                        metavar=("STRIKE", "DIP", "RAKE"))  # fmt: skip
-    parser.add_argument("--step", type=float, default=0.5, help="step factor in (0, 1]")
-    parser.add_argument("--damping", type=float, default=1e-3)
+    parser.add_argument("--start", nargs=3, type=finite_float, required=True,
+                        action=StrikeDipRake, metavar=("STRIKE", "DIP", "RAKE"),
+                        help="starting mechanism (deg; dip in [0, 90])")  # fmt: skip
+    parser.add_argument("--step", type=step_factor, default=0.5, help="step factor in (0, 1]")
+    parser.add_argument("--damping", type=non_negative_float, default=1e-3)
 
 
 def run(args) -> int:
@@ -50,11 +58,15 @@ def run(args) -> int:
         plot(args, loaded, tensor, green)
     if args.json:
         aux, aux_err = fit.auxiliary_plane_errors()
+        unresolved_as_null = amplitude.resolved_error
         d = {
             "strike": fit.strike, "dip": fit.dip, "rake": fit.rake, "moment": fit.moment,
             "mw": float(mechanism.moment_magnitude(fit.moment * 1e16)),
-            "errors": fit.errors.tolist(), "auxiliary_plane": list(aux),
-            "auxiliary_errors": aux_err.tolist(), "converged": fit.converged,
+            "errors": [unresolved_as_null(x) for x in fit.errors],
+            "auxiliary_plane": list(aux),
+            "auxiliary_errors": [unresolved_as_null(x) for x in aux_err],
+            "rank": fit.rank, "unresolved_reason": fit.unresolved_reason or None,
+            "converged": fit.converged,
             "rms_microns": fit.rms_microns, "sigma_microns": fit.sigma_microns,
             "sigma_estimated": fit.sigma_estimated, "source_depth_km": depth,
             "path": [[s.iteration, s.strike, s.dip, s.rake, s.moment, s.rms_microns]

@@ -11,6 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from seisfoc.amplitude_programs import (
+    dip_deg,
+    finite_float,
+    non_negative_float,
+    non_negative_int,
+    step_factor,
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -19,18 +27,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", default="invrad.inp")
     parser.add_argument("--model", default="invrad.mod")
     parser.add_argument("--output", default="invdc.out")
-    parser.add_argument("--strike", type=float)
-    parser.add_argument("--dip", type=float)
-    parser.add_argument("--rake", type=float)
-    parser.add_argument("--step", type=float, help="step factor in (0, 1]")
-    parser.add_argument("--damping", type=float, default=1e-3)
-    parser.add_argument("--max-iterations", type=int, default=200)
+    parser.add_argument("--strike", type=finite_float)
+    parser.add_argument("--dip", type=dip_deg, help="deg, in [0, 90]")
+    parser.add_argument("--rake", type=finite_float)
+    parser.add_argument("--step", type=step_factor, help="step factor in (0, 1]")
+    parser.add_argument("--damping", type=non_negative_float, default=1e-3)
+    parser.add_argument("--max-iterations", type=non_negative_int, default=200)
     parser.add_argument("--mode", choices=("seisan", "modern"), default="seisan")
     return parser
 
 
 def format_invdc(inp, depth, result) -> str:
-    from seisfoc.invrad_files import fortran_e, fortran_f, plane_line
+    """INVDC's report; an error it cannot give is printed ``unres`` with the reason."""
+    import numpy as np
+
+    from seisfoc.invrad_files import error_field, fortran_e, fortran_f, plane_line
 
     lines = [
         f" Source depth:{fortran_f(depth, 6, 2)} km",
@@ -51,10 +62,16 @@ def format_invdc(inp, depth, result) -> str:
         " " + ("converged" if result.converged else "NOT CONVERGED: result of the last step"),
         plane_line(result.strike, result.dip, result.rake, e[:3]),
         plane_line(*aux, aux_errors),
-        " EVENT MOMENT=" + fortran_f(result.moment, 10, 2) + " +-" + fortran_f(e[3], 10, 2)
+        " EVENT MOMENT=" + fortran_f(result.moment, 10, 2) + " +-" + error_field(e[3], 10, 2)
         + " x E16 DYNE-CM",
         "  RMS error=" + fortran_e(result.rms_microns, 12, 5) + " microns",
     ]  # fmt: skip
+    if not (np.all(np.isfinite(e)) and np.all(np.isfinite(aux_errors))):
+        why = result.unresolved_reason or (
+            "the standard deviation exceeds the angle's range or the field: the readings "
+            "barely constrain it"
+        )
+        lines.append(f" unres = error unresolved: {why}")
     return "\n".join(lines) + "\n"
 
 
@@ -68,6 +85,7 @@ def run(args) -> int:
     if any(v is None for v in values):
         asked = ask_values(" Starting strike, dip, rake (deg) ?", "starting mechanism", 3)
         values = [v if v is not None else a for v, a in zip(values, asked, strict=True)]
+    amplitude.check_mechanism(*values, what="starting mechanism on standard input")
     step = args.step
     if step is None:
         step = ask_values(" Step factor (0-1] ?", "step factor", 1)[0]

@@ -18,12 +18,12 @@ PROGRAM = "INVRAD"
 
 
 def configure(parser) -> None:
-    from seisfoc.amplitude_programs import add_common_options, add_write_options
+    from seisfoc.amplitude_programs import add_common_options, add_write_options, bootstrap_count
 
     add_common_options(parser)
     add_write_options(parser)
-    parser.add_argument("--bootstrap", type=int, default=0, metavar="N",
-                        help="also estimate errors from N bootstrap resamples")  # fmt: skip
+    parser.add_argument("--bootstrap", type=bootstrap_count, default=0, metavar="N",
+                        help="also estimate errors from N >= 2 bootstrap resamples")  # fmt: skip
     parser.add_argument("--output", help="also write Ebel's invrad.out layout to this file")
 
 

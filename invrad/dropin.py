@@ -32,7 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args) -> int:
     from invrad.program import invert
     from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
-    from seisfoc.invrad_files import format_invrad_failure, format_invrad_out, plane_line
+    from seisfoc.invrad_files import (
+        error_field,
+        format_invrad_failure,
+        format_invrad_out,
+        plane_line,
+    )
 
     legacy = read_legacy_inputs(args.input, args.model)
     inp, model = legacy.inp, legacy.model
@@ -46,7 +51,9 @@ def run(args) -> int:
     write_atomic(args.output, format_invrad_out(inp, model, depth, sol))
     for k in range(2):
         print(plane_line(*sol.planes[k], sol.plane_errors[k]))
-    print(f" EVENT MOMENT= {sol.moment:10.2f} +- {sol.moment_error:10.2f} x E16 DYNE-CM")
+    print(
+        f" EVENT MOMENT= {sol.moment:10.2f} +- {error_field(sol.moment_error, 10, 2)} x E16 DYNE-CM"
+    )
     print(f" Output in {args.output}")
     return 0
 

@@ -22,6 +22,7 @@ Two behaviours (``mode``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -39,6 +40,9 @@ DEFAULT_TAREA_S = 0.01
 DEFAULT_DENSITY = 2.7
 #: relative singular-value cut-off of the generalised inverse
 DEFAULT_RCOND = 1e-6
+#: an angle standard deviation beyond these (strike, dip, rake; deg) says nothing about the
+#: angle: it is reported as unresolved, never as a number (or Fortran asterisks)
+ANGLE_ERROR_LIMITS_DEG = (180.0, 90.0, 180.0)
 
 _STATUS_BAD_PAIR = 1
 _STATUS_POSTCRITICAL = 2
@@ -58,7 +62,9 @@ class AmplitudeReadings:
     ``radial_toward_source`` says how a positive R amplitude is meant: True in Ebel's
     files (invrad.inp), False in the ObsPy/SAC convention. ``sigma_microns`` is an
     optional per-reading standard deviation. ``path`` and ``line_numbers`` (1-based)
-    locate each reading in its file for error messages.
+    locate each reading in its file for error messages; ``columns`` maps a field name
+    (``"station"``, ``"component"``, ``"phase"``, ``"distance"``, ``"azimuth"``,
+    ``"amplitude"``) to its first column (1-based) in the reading's line.
     """
 
     station: list[str]
@@ -71,6 +77,7 @@ class AmplitudeReadings:
     sigma_microns: np.ndarray | None = None
     path: str | None = None
     line_numbers: np.ndarray | None = None
+    columns: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         self.station = [str(s) for s in self.station]
@@ -98,9 +105,26 @@ class AmplitudeReadings:
     def line_of(self, i: int) -> int | None:
         return None if self.line_numbers is None else int(self.line_numbers[i])
 
-    def error(self, i: int, message: str, cls=InversionError) -> SeisfocError:
-        """An error about reading ``i`` that names it and its place in the file."""
-        return cls(f"reading {self.label(i)}: {message}", self.path, self.line_of(i))
+    def column_of(self, field_name: str | None) -> int | None:
+        if field_name is None or self.columns is None or self.line_numbers is None:
+            return None
+        return self.columns.get(field_name)
+
+    def error(
+        self, i: int, message: str, cls=InversionError, field_name: str | None = None
+    ) -> SeisfocError:
+        """An error about reading ``i`` that names it and its place in the file.
+
+        ``field_name`` (see ``columns``) adds the column of the field that is wrong.
+        Errors of the ray geometry (unreachable ray, SV past the critical angle) point
+        at the distance: the ray parameter, hence the incidence angle, follows from it.
+        """
+        return cls(
+            f"reading {self.label(i)}: {message}",
+            path=self.path,
+            line=self.line_of(i),
+            column=self.column_of(field_name),
+        )
 
     def subset(self, index) -> AmplitudeReadings:
         index = np.asarray(index)
@@ -136,14 +160,21 @@ class AmplitudeReadings:
         """Reject readings whose component cannot record their phase (P on T, SH on R)."""
         for i in range(len(self)):
             if self.phase[i] not in PHASE_CODES:
-                raise self.error(i, f"unknown phase {self.phase[i]!r} (use P, SV or SH)")
+                raise self.error(
+                    i, f"unknown phase {self.phase[i]!r} (use P, SV or SH)", field_name="phase"
+                )
             if self.component[i] not in COMPONENT_CODES:
-                raise self.error(i, f"unknown component {self.component[i]!r} (use Z, R or T)")
+                raise self.error(
+                    i,
+                    f"unknown component {self.component[i]!r} (use Z, R or T)",
+                    field_name="component",
+                )
             if (self.component[i], self.phase[i]) not in VALID_PAIRS:
                 raise self.error(
                     i,
                     f"{self.phase[i]} is not recorded on component {self.component[i]} "
                     "(valid: P on Z or R, SV on Z or R, SH on T)",
+                    field_name="phase",
                 )
 
 
@@ -279,7 +310,7 @@ def green_functions_from_rays(
                 f"{rays.incidence_deg[i]:.1f} deg, critical {np.degrees(np.arcsin(ratio)):.1f} "
                 "deg): the free-surface factor is complex; remove this reading"
             )
-        raise readings.error(i, text)
+        raise readings.error(i, text, field_name="distance")
     return GreenFunctions(
         matrix=np.asarray(g),
         free_surface=np.asarray(factor),
@@ -310,7 +341,11 @@ def ray_terms(
 
     check_mode(mode)
     ray_mode = check_mode(mode if ray_mode is None else ray_mode)
+    check_source_depth(source_depth_km)
     readings.check_pairs()
+    # FORMATS.md section 5: the last value of the model continues as a half-space, so a
+    # source below the deepest line of an invrad.mod lies in it (as in HYP's STATION0.HYP)
+    model = model.with_half_space()
     n = len(readings)
     out = {
         k: np.zeros(n) for k in ("p", "takeoff", "incidence", "distance", "c_src", "c_rcv", "time")
@@ -325,11 +360,17 @@ def ray_terms(
                 model, float(source_depth_km), readings.distance_km[idx], phase=wave,
                 mode=ray_mode,
             )  # fmt: skip
-        except SeisfocError as err:
-            index = getattr(err, "index", None)
-            if index is not None:
-                raise readings.error(int(idx[int(index)]), err.message, type(err)) from None
-            raise
+        except _rays.RayError as err:
+            if err.index is None:
+                raise
+            k = int(idx[int(err.index)])
+            raise readings.error(
+                k,
+                f"{wave} ray from {float(source_depth_km):g} km to "
+                f"{readings.distance_km[k]:g} km: {err.reason}",
+                _rays.RayError,
+                field_name="distance",
+            ) from None
         out["p"][idx] = tr.p_s_per_km
         out["takeoff"][idx] = tr.takeoff_deg
         out["incidence"][idx] = tr.incidence_deg
@@ -353,6 +394,35 @@ def ray_terms(
         rho_rcv=np.full(n, float(density)),
         time_s=out["time"],
     )
+
+
+def check_source_depth(
+    depth_km, path=None, line: int | None = None, column: int | None = None
+) -> float:
+    """The source depth as a float, or an error naming where it was given.
+
+    Any finite depth below the free surface is accepted: below the deepest line of the
+    model the source is in the half-space (FORMATS.md section 5). A depth at or above
+    the surface (0 or negative, e.g. an S-file depth above sea level) or not a number
+    has no direct up-going ray in a model that starts at the free surface.
+    """
+    try:
+        z = float(depth_km)
+    except (TypeError, ValueError):
+        raise InversionError(
+            f"source depth {depth_km!r} is not a number", path, line, column
+        ) from None
+    if not math.isfinite(z):
+        raise InversionError(f"source depth {z:g} km is not a finite number", path, line, column)
+    if z <= 0.0:
+        raise InversionError(
+            f"source depth {z:g} km is not below the free surface (the model starts at "
+            "0 km): give a positive depth",
+            path,
+            line,
+            column,
+        )
+    return z
 
 
 def green_functions(
@@ -457,12 +527,8 @@ def invert_moment_tensor(
             f"{n} readings: at least 5 are needed for the 5 moment-tensor elements",
             readings.path,
         )
-    if readings.sigma_microns is not None:
-        w = 1.0 / readings.sigma_microns
-        if not np.all(np.isfinite(w) & (w > 0)):
-            raise InversionError("reading standard deviations must be positive", readings.path)
-    else:
-        w = np.ones(n)
+    check_not_all_zero(d, readings, "moment tensor")
+    w = fit_weights(readings)
     inv = generalised_inverse(g * w[:, None], d * w, rcond=rcond)
     if inv.rank < 5:
         raise InversionError(
@@ -538,12 +604,34 @@ class AmplitudeSolution:
 
     @property
     def plane_errors(self) -> np.ndarray:
-        """Standard deviations (2, 4): strike, dip, rake (deg) and M0 for each plane."""
-        return np.sqrt(np.maximum(np.diagonal(self.plane_covariances, axis1=1, axis2=2), 0.0))
+        """Standard deviations (2, 4): strike, dip, rake (deg) and M0 for each plane.
+
+        An angle whose standard deviation exceeds ``ANGLE_ERROR_LIMITS_DEG`` (e.g. the
+        strike of a nearly pure CLVD, whose planes the tensor barely defines) is NaN:
+        unresolved. The writers print it as such (see ``resolved_error``), never as NaN.
+        """
+        err = np.sqrt(np.maximum(np.diagonal(self.plane_covariances, axis1=1, axis2=2), 0.0))
+        return _mask_unresolved_angles(err)
 
     @property
     def moment_error(self) -> float:
         return float(self.plane_errors[0, 3])
+
+
+def _mask_unresolved_angles(errors) -> np.ndarray:
+    """NaN for non-finite errors and angle errors beyond ``ANGLE_ERROR_LIMITS_DEG``."""
+    e = np.array(errors, dtype=np.float64)
+    limits = np.array(ANGLE_ERROR_LIMITS_DEG)
+    angles = e[..., :3]
+    angles[~(angles <= limits)] = np.nan
+    e[~np.isfinite(e)] = np.nan
+    return e
+
+
+def resolved_error(value) -> float | None:
+    """A standard deviation for JSON and F-lines: ``None`` where it is unresolved (NaN)."""
+    v = float(value)
+    return v if math.isfinite(v) else None
 
 
 def _planes_ordered(m_ned):
@@ -668,9 +756,23 @@ def bootstrap(
 
 
 def fit_weights(readings: AmplitudeReadings) -> np.ndarray:
+    """1 / sigma of every reading (ones without per-reading standard deviations)."""
     if readings.sigma_microns is None:
         return np.ones(len(readings))
-    return 1.0 / readings.sigma_microns
+    sigma = readings.sigma_microns
+    for i in np.flatnonzero(~(np.isfinite(sigma) & (sigma > 0))):
+        raise readings.error(int(i), f"standard deviation {sigma[i]:g} must be positive")
+    return 1.0 / sigma
+
+
+def check_not_all_zero(amplitudes, readings: AmplitudeReadings, what: str) -> None:
+    """Every amplitude 0 means a zero moment: no mechanism (an error, not a LinAlgError)."""
+    if not np.any(amplitudes):
+        raise InversionError(
+            f"every amplitude is 0: the {what} is zero and has no mechanism; "
+            "check the amplitude column",
+            readings.path,
+        )
 
 
 # ----------------------------------------------------------------------------------------
@@ -718,7 +820,13 @@ class DoubleCoupleStep:
 
 @dataclass
 class DoubleCoupleFit:
-    """INVDC's result: the path, the final mechanism and its covariance."""
+    """INVDC's result: the path, the final mechanism and its covariance.
+
+    ``covariance`` is sigma^2 (J^T J)^+ restricted to the directions the readings
+    resolve; ``rank`` is the rank of J at the solution (4 unless dip is 0, where only
+    strike - rake is defined) and ``resolved`` says which of (strike, dip, rake, M0) have
+    a meaningful standard deviation. ``unresolved_reason`` explains the others.
+    """
 
     path: list[DoubleCoupleStep]
     strike: float
@@ -731,13 +839,26 @@ class DoubleCoupleFit:
     predicted: np.ndarray
     rms_microns: float
     converged: bool
+    rank: int = 4
+    resolved: np.ndarray = field(default_factory=lambda: np.ones(4, dtype=bool))
+    unresolved_reason: str = ""
+    null_space: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
 
     @property
     def errors(self) -> np.ndarray:
-        return np.sqrt(np.maximum(np.diag(self.covariance), 0.0))
+        """Standard deviations of (strike, dip, rake, M0); NaN where unresolved.
+
+        Writers print an unresolved error as such (``resolved_error``), never as NaN.
+        """
+        e = np.sqrt(np.maximum(np.diag(self.covariance), 0.0))
+        e[~self.resolved] = np.nan
+        return _mask_unresolved_angles(e)
 
     def auxiliary_plane_errors(self) -> tuple:
-        """The auxiliary plane and its (strike, dip, rake) standard deviations (deg)."""
+        """The auxiliary plane and its (strike, dip, rake) standard deviations (deg).
+
+        An auxiliary angle that depends on an unresolved direction is NaN (unresolved).
+        """
         from seisfoc import mechanism
 
         theta = np.array([self.strike, self.dip, self.rake])
@@ -751,7 +872,17 @@ class DoubleCoupleFit:
             minus = np.array(mechanism.auxiliary_plane(*(theta - step)))
             jac[:, k] = _wrap(plus - minus) / (2 * h)
         cov = jac @ self.covariance[:3, :3] @ jac.T
-        return mechanism.NodalPlane(*aux), np.sqrt(np.maximum(np.diag(cov), 0.0))
+        err = np.sqrt(np.maximum(np.diag(cov), 0.0))
+        for v in self.null_space.T:  # unit vectors in (strike, dip, rake, M0) space
+            moved = np.abs(jac @ v[:3])
+            scale = np.linalg.norm(jac, axis=1) * np.linalg.norm(v[:3])
+            err[moved > _NULL_TOLERANCE * np.maximum(scale, 1e-300)] = np.nan
+        return mechanism.NodalPlane(*aux), _mask_unresolved_angles(err)
+
+
+#: a parameter with a null-space component above this (unit null vectors) is unresolved
+_NULL_TOLERANCE = 1e-3
+_PARAMETER_NAMES = ("strike", "dip", "rake", "M0")
 
 
 def _canonical_theta(strike, dip, rake, moment):
@@ -763,19 +894,107 @@ def _canonical_theta(strike, dip, rake, moment):
     return float(plane.strike), float(plane.dip), float(plane.rake), float(moment)
 
 
-def _dc_jacobian(g, theta) -> np.ndarray:
-    """d amplitudes / d (strike, dip, rake [deg], moment) by central differences."""
+def _dc_tangent(theta) -> np.ndarray:
+    """d m5 / d (strike, dip, rake [deg], moment) by central differences (5 x 4)."""
     s, d, r, m0 = theta
-    jac = np.empty((g.shape[0], 4))
+    tangent = np.empty((5, 4))
     h = 1e-4
     for k in range(3):
         step = np.zeros(3)
         step[k] = h
         plus = m5_double_couple(*(np.array([s, d, r]) + step), m0)
         minus = m5_double_couple(*(np.array([s, d, r]) - step), m0)
-        jac[:, k] = g @ (plus - minus) / (2.0 * h)
-    jac[:, 3] = g @ m5_double_couple(s, d, r, 1.0)
-    return jac
+        tangent[:, k] = (plus - minus) / (2.0 * h)
+    tangent[:, 3] = m5_double_couple(s, d, r, 1.0)
+    return tangent
+
+
+def _dc_jacobian(g, theta) -> np.ndarray:
+    """d amplitudes / d (strike, dip, rake [deg], moment) by central differences."""
+    return g @ _dc_tangent(theta)
+
+
+def _theta_scale(theta) -> np.ndarray:
+    """Per-column scale of J: angles per radian, the moment relative to its value."""
+    deg = np.pi / 180.0
+    return np.array([deg, deg, deg, 1.0 / max(theta[3], 1e-300)])
+
+
+def _rank(matrix, rcond: float) -> tuple[int, np.ndarray, np.ndarray]:
+    """Rank (singular values above ``rcond`` times the largest), singular values, V^T."""
+    _, sv, vt = np.linalg.svd(matrix, full_matrices=True)
+    if sv.size == 0 or sv[0] == 0.0:
+        return 0, sv, vt
+    return int(np.sum(sv > rcond * sv[0])), sv, vt
+
+
+def check_mechanism(strike, dip, rake, moment=None, what: str = "mechanism") -> None:
+    """Strike and rake finite (any value, wrapped later), dip in [0, 90], moment > 0."""
+    for name, value in (("strike", strike), ("dip", dip), ("rake", rake)):
+        if not math.isfinite(float(value)):
+            raise InversionError(f"{what}: {name} {value} is not a finite number")
+    if not 0.0 <= float(dip) <= 90.0:
+        raise InversionError(f"{what}: dip {float(dip):g} deg is outside [0, 90]")
+    if moment is not None and not (math.isfinite(float(moment)) and float(moment) > 0.0):
+        raise InversionError(f"{what}: moment {moment} must be a positive finite number")
+
+
+def _check_dc_data(gw, dw, readings, rcond) -> None:
+    """The readings must resolve 4 directions of the moment-tensor space (errors name why)."""
+    n = len(dw)
+    if n < 4:
+        raise InversionError(
+            f"{n} readings: at least 4 are needed for strike, dip, rake and M0", readings.path
+        )
+    check_not_all_zero(dw, readings, "moment")
+    rank, sv, _ = _rank(gw, rcond)
+    if rank < 4:
+        raise InversionError(
+            f"the readings resolve only {rank} of the 5 moment-tensor elements (singular "
+            f"values {_fmt_list(sv)}): strike, dip, rake and M0 need at least 4 independent "
+            "readings; add readings at other azimuths, distances or phases",
+            readings.path,
+        )
+
+
+def _dc_covariance(gw, theta, s2: float, rcond: float, readings):
+    """sigma^2 (J^T J)^+ in (deg, 1e16 dyne-cm), its rank, null space and resolved mask.
+
+    Where J loses rank only because the parameters do (dip 0: strike and rake are one
+    angle), the mechanism is fine and the errors of the traded-off angles are reported
+    unresolved. Where the readings lose a direction the parameters have, no error can
+    be given: that is an error naming the rank.
+    """
+    scale = _theta_scale(theta)
+    tangent = _dc_tangent(theta) / scale  # columns per radian / relative moment
+    js = gw @ tangent
+    rank_t, _, _ = _rank(tangent, rcond)
+    rank_j, sv, vt = _rank(js, rcond)
+    if rank_j < rank_t:
+        raise InversionError(
+            f"at the solution (strike {theta[0]:.2f}, dip {theta[1]:.2f}, rake "
+            f"{theta[2]:.2f}) the readings determine only {rank_j} of the {rank_t} "
+            f"combinations of strike, dip, rake and M0 (singular values {_fmt_list(sv)}): "
+            "add readings at other azimuths, distances or phases",
+            readings.path,
+        )
+    v = vt[:rank_j].T
+    cov_scaled = s2 * (v / sv[:rank_j] ** 2) @ v.T
+    cov = cov_scaled / np.outer(scale, scale)
+    null = vt[rank_j:].T  # (4, 4 - rank), unit vectors; direction is scale-independent
+    resolved = ~np.any(np.abs(null) > _NULL_TOLERANCE, axis=1)
+    reason = ""
+    if not resolved.all():
+        names = " and ".join(n for n, ok in zip(_PARAMETER_NAMES, resolved, strict=True) if not ok)
+        reason = (
+            f"J has rank {rank_j} of 4 at dip {theta[1]:.2f}: {names} trade off and only "
+            "their combination is determined"
+        )
+    # the null space in (deg, moment) units, renormalised, for the auxiliary plane
+    null_deg = null / scale[:, None]
+    norms = np.linalg.norm(null_deg, axis=0)
+    null_deg = null_deg / np.where(norms > 0, norms, 1.0)
+    return cov, rank_j, resolved, reason, null_deg
 
 
 def fit_double_couple(
@@ -790,6 +1009,7 @@ def fit_double_couple(
     damping: float = 1e-3,
     max_iterations: int = 200,
     tolerance_deg: float = 1e-6,
+    rcond: float = DEFAULT_RCOND,
 ) -> DoubleCoupleFit:
     """INVDC: damped Gauss-Newton on (strike, dip, rake, M0) from a starting mechanism.
 
@@ -799,58 +1019,71 @@ def fit_double_couple(
     step factor in (0, 1]. The mechanism is made canonical (dip in [0, 90], M0 > 0,
     angles wrapped) after every step. Without ``moment`` the start uses the
     least-squares moment of the starting angles.
+
+    Readings that cannot resolve four parameters (fewer than 4, all amplitudes 0, a
+    Green's function matrix of rank < 4, or a Jacobian that loses rank at the solution)
+    raise ``InversionError`` naming the rank; so do 4 readings without a data standard
+    deviation (they fit exactly and leave no residual to estimate one).
     """
     if not (0.0 < step_factor <= 1.0):
         raise InversionError(f"step factor must be in (0, 1], got {step_factor:g}")
+    if not (math.isfinite(damping) and damping >= 0.0):
+        raise InversionError(f"damping must be a finite number >= 0, got {damping:g}")
+    if int(max_iterations) < 0:
+        raise InversionError(f"the number of iterations must be >= 0, got {max_iterations}")
+    check_mechanism(strike, dip, rake, moment, "starting mechanism")
     g = green.matrix
     d = readings.amplitudes_for(green.radial_toward_source)
     w = fit_weights(readings)
     gw, dw = g * w[:, None], d * w
     n = len(d)
-    if n < 4:
-        raise InversionError(f"{n} readings: at least 4 are needed for strike, dip, rake, M0")
+    _check_dc_data(gw, dw, readings, rcond)
+    if readings.sigma_microns is None and not (sigma_microns is not None and sigma_microns > 0):
+        if n <= 4:
+            raise InversionError(
+                "4 readings fit strike, dip, rake and M0 exactly: give a data standard "
+                "deviation to get errors",
+                readings.path,
+            )
     if moment is None:
         unit = gw @ m5_double_couple(strike, dip, rake, 1.0)
         if not np.any(unit):
             raise InversionError("the starting mechanism predicts zero at every reading")
         moment = float(unit @ dw / (unit @ unit))
+        if moment == 0.0:  # data orthogonal to the start: begin with the matching size
+            moment = float(np.linalg.norm(dw) / np.linalg.norm(unit))
     theta = _canonical_theta(strike, dip, rake, moment)
     path = []
     converged = False
-    deg = np.pi / 180.0
-    for it in range(max_iterations + 1):
+    for it in range(int(max_iterations) + 1):
         pred = gw @ m5_double_couple(*theta)
         r = dw - pred
         path.append(DoubleCoupleStep(it, *theta, float(np.sqrt(np.mean((r / w) ** 2)))))
         if converged or it == max_iterations:
             break
-        jac = _dc_jacobian(gw, theta)
-        scale = np.array([deg, deg, deg, 1.0 / max(theta[3], 1e-300)])
-        js = jac / scale  # columns per radian and per relative moment
-        smax = np.linalg.norm(js, 2)
-        a = js.T @ js + (damping * smax) ** 2 * np.eye(4)
-        dx = np.linalg.solve(a, js.T @ r) / scale  # back to degrees and moment
+        scale = _theta_scale(theta)
+        js = _dc_jacobian(gw, theta) / scale  # columns per radian and per relative moment
+        eps = damping * np.linalg.norm(js, 2)
+        # the damped normal equations as a least-squares problem: no singular solve even
+        # where J loses rank on the way (the minimum-norm step is taken)
+        a = np.vstack([js, eps * np.eye(4)])
+        dx = np.linalg.lstsq(a, np.concatenate([r, np.zeros(4)]), rcond=None)[0] / scale
         step = step_factor * dx
-        new = _canonical_theta(*(np.array(theta) + step))
-        theta = new
+        theta = _canonical_theta(*(np.array(theta) + step))
         converged = bool(
             np.max(np.abs(step[:3])) < tolerance_deg and abs(step[3]) < 1e-9 * theta[3]
         )
     pred = gw @ m5_double_couple(*theta)
     r = dw - pred
-    jac = _dc_jacobian(gw, theta)
     if readings.sigma_microns is not None:
         sigma, estimated, s2 = 1.0, False, 1.0
     elif sigma_microns is not None and sigma_microns > 0:
         sigma, estimated = float(sigma_microns), False
         s2 = sigma**2
     else:
-        sigma = float(np.sqrt(r @ r / max(n - 4, 1)))
+        sigma = float(np.sqrt(r @ r / (n - 4)))
         estimated, s2 = True, sigma**2
-    try:
-        cov = s2 * np.linalg.inv(jac.T @ jac)
-    except np.linalg.LinAlgError:
-        cov = np.full((4, 4), np.nan)
+    cov, rank, resolved, reason, null = _dc_covariance(gw, theta, s2, rcond, readings)
     return DoubleCoupleFit(
         path=path,
         strike=theta[0],
@@ -863,4 +1096,8 @@ def fit_double_couple(
         predicted=g @ m5_double_couple(*theta),
         rms_microns=float(np.sqrt(np.mean((r / w) ** 2))),
         converged=converged,
+        rank=rank,
+        resolved=resolved,
+        unresolved_reason=reason,
+        null_space=null,
     )

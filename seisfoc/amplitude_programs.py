@@ -12,6 +12,7 @@ S-file (:func:`load`, mapping in :mod:`seisfoc.amplitude_sfile`), writing the F-
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import numpy as np
 
 from seisfoc import fileio
 from seisfoc.invrad_files import InvradInput, ask_float, read_invrad_inp
+from seisfoc.options import finite_float, int_at_least, real_in
 from seisfoc.velocity import LayeredModel, read_invrad_model
 
 
@@ -50,6 +52,58 @@ def write_atomic(path: str, text: str) -> None:
     fileio.write_atomic(path, text.encode("ascii", errors="replace"))
 
 
+# ---------------------------------------------------------------- option types
+# Numbers the programs cannot use are argparse errors (usage line, exit 2), not tracebacks
+# or silent NaN: ``--bootstrap -3``, ``--dip 95``, ``--moment nan``.
+positive_int = int_at_least(1)
+non_negative_int = int_at_least(0)
+
+
+def positive_float(text: str) -> float:
+    value = finite_float(text)
+    if not value > 0.0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    value = finite_float(text)
+    if value < 0.0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+_dip = real_in(0.0, 90.0)
+_step = real_in(0.0, 1.0, low_open=True)
+
+
+def dip_deg(text: str) -> float:
+    """A dip in [0, 90] deg."""
+    return _dip(text)
+
+
+def step_factor(text: str) -> float:
+    """INVDC's step factor in (0, 1]."""
+    return _step(text)
+
+
+def bootstrap_count(text: str) -> int:
+    """0 (no bootstrap) or at least 2 resamples (a standard deviation needs two)."""
+    value = non_negative_int(text)
+    if value == 1:
+        raise argparse.ArgumentTypeError("needs at least 2 resamples (0: no bootstrap)")
+    return value
+
+
+class StrikeDipRake(argparse.Action):
+    """``STRIKE DIP RAKE`` (finite numbers, each through ``type``): the dip in [0, 90]."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if not 0.0 <= values[1] <= 90.0:
+            raise argparse.ArgumentError(self, f"dip must be in [0, 90] deg, got {values[1]:g}")
+        setattr(namespace, self.dest, list(values))
+
+
 # ---------------------------------------------------------------- the seisfoc sub-commands
 
 
@@ -63,16 +117,25 @@ def add_common_options(parser) -> None:
         "S-file the STATION0.HYP SEISAN would use)",
     )
     parser.add_argument("--stations", help="S-file: STATION0.HYP with station coordinates")
-    parser.add_argument("--event", type=int, help="S-file: event number (1-based) in the file")
+    parser.add_argument(
+        "--event", type=positive_int, help="S-file: event number (1-based) in the file"
+    )
     parser.add_argument(
         "--skip-unsigned",
         action="store_true",
         help="S-file: drop amplitude lines without a sign instead of stopping",
     )
-    parser.add_argument("--depth", type=float, help="source depth in km (overrides the file)")
-    parser.add_argument("--sigma", type=float, help="data standard deviation in microns")
     parser.add_argument(
-        "--tarea", type=float, help="area of the source pulse in s (default 0.01, as INVRAD)"
+        "--depth",
+        type=positive_float,
+        help="source depth in km (overrides the file; below the model's last depth the "
+        "source is in its half-space)",
+    )
+    parser.add_argument("--sigma", type=positive_float, help="data standard deviation in microns")
+    parser.add_argument(
+        "--tarea",
+        type=positive_float,
+        help="area of the source pulse in s (default 0.01, as INVRAD)",
     )
     parser.add_argument("--mode", choices=("modern", "seisan"), default="modern")
     parser.add_argument(
@@ -107,6 +170,7 @@ class Loaded:
 
 def load(args) -> Loaded:
     from seisfoc import amplitude_sfile
+    from seisfoc.amplitude import check_source_depth
     from seisfoc.errors import SeisfocError
     from seisfoc.invrad_files import read_invrad_inp
     from seisfoc.velocity import read_model
@@ -120,6 +184,8 @@ def load(args) -> Loaded:
         if depth is None:
             raise SeisfocError("the header line has no depth: give --depth", sfile.path,
                                sfile.event.first_line, 39)  # fmt: skip
+        if args.depth is None:  # the header's depth: above sea level has no up-going ray
+            check_source_depth(depth, sfile.path, sfile.event.first_line, 39)
         model_path = args.model or station0
         if model_path is None:
             raise SeisfocError(
@@ -144,6 +210,8 @@ def load(args) -> Loaded:
     depth = args.depth if args.depth is not None else inp.source_depth_km
     if depth is None:
         raise SeisfocError("source depth is 0 in the file: give --depth", inp.path, 2, 6)
+    if args.depth is None:
+        check_source_depth(depth, inp.path, 2, 6)
     sigma = args.sigma if args.sigma is not None else inp.sigma_microns
     return Loaded(inp, model, depth, sigma)
 

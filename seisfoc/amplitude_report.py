@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from seisfoc import mechanism
+from seisfoc.amplitude import resolved_error
 
 
 def solution_dict(readings, solution, bootstrap_errors=None) -> dict:
@@ -17,7 +18,8 @@ def solution_dict(readings, solution, bootstrap_errors=None) -> dict:
         p = solution.planes[k]
         entry = {
             "strike": p.strike, "dip": p.dip, "rake": p.rake,
-            "strike_error": err[k, 0], "dip_error": err[k, 1], "rake_error": err[k, 2],
+            "strike_error": resolved_error(err[k, 0]), "dip_error": resolved_error(err[k, 1]),
+            "rake_error": resolved_error(err[k, 2]),
         }  # fmt: skip
         if bootstrap_errors is not None:
             entry["bootstrap_errors"] = list(map(float, bootstrap_errors[k, :3]))
@@ -29,7 +31,7 @@ def solution_dict(readings, solution, bootstrap_errors=None) -> dict:
         "largest_double_couple_ebel": {
             "planes": planes,
             "moment_1e16_dyne_cm": solution.moment,
-            "moment_error_1e16_dyne_cm": solution.moment_error,
+            "moment_error_1e16_dyne_cm": resolved_error(solution.moment_error),
             "moment_bootstrap_error": None
             if bootstrap_errors is None
             else float(bootstrap_errors[0, 3]),
@@ -82,16 +84,18 @@ def format_report(readings, solution, mode: str, bootstrap_errors=None) -> str:
     for k in range(2):
         p = solution.planes[k]
         line = (
-            f"  plane {k + 1}: strike {p.strike:7.2f} +- {err[k, 0]:5.2f}  dip {p.dip:6.2f} "
-            f"+- {err[k, 1]:5.2f}  rake {p.rake:8.2f} +- {err[k, 2]:5.2f}"
+            f"  plane {k + 1}: strike {p.strike:7.2f} +- {_pm(err[k, 0])}  dip {p.dip:6.2f} "
+            f"+- {_pm(err[k, 1])}  rake {p.rake:8.2f} +- {_pm(err[k, 2])}"
         )
         if bootstrap_errors is not None:
             b = bootstrap_errors[k]
             line += f"  (bootstrap +- {b[0]:.2f} {b[1]:.2f} {b[2]:.2f})"
         out.append(line)
+    m0_line = f"  M0 {solution.moment:.3f} +- {_pm(solution.moment_error, '.3f')} x 1e16 dyne-cm"
+    if bootstrap_errors is not None:
+        m0_line += f" (bootstrap +- {bootstrap_errors[0, 3]:.3f})"
     out += [
-        f"  M0 {solution.moment:.3f} +- {solution.moment_error:.3f} x 1e16 dyne-cm"
-        f"  (Mw {solution.mw:.2f}), CLVD moment {solution.moment_clvd:.3f}",
+        m0_line + f"  (Mw {solution.mw:.2f}), CLVD moment {solution.moment_clvd:.3f}",
         f"Jost-Herrmann: epsilon {float(jh.epsilon):.4f}, M0(DC) {float(jh.moment_dc):.3f}, "
         f"DC {float(jh.dc_percent):.1f} %",
         f"RMS {fit.rms_microns:.4g} microns (MT), {solution.dc_rms_microns:.4g} (DC); sigma "
@@ -107,6 +111,12 @@ def format_report(readings, solution, mode: str, bootstrap_errors=None) -> str:
             + ("  HIGH LEVERAGE" if flags[i] else "")
         )
     return "\n".join(out) + "\n"
+
+
+def _pm(value, spec: str = "5.2f") -> str:
+    """A standard deviation, or ``unresolved`` (NaN: see AmplitudeSolution.plane_errors)."""
+    v = resolved_error(value)
+    return "unresolved" if v is None else format(v, spec)
 
 
 def as_float(x):

@@ -41,10 +41,14 @@ Units
 
 Weights
     A weighting indicator of 4 or 9 (HYP's "do not use") drops the reading (noted).
+    Blank and 0-3 keep it; they are HYP's travel-time weights and do not weight the
+    amplitude fit. Any other character (5-8, a letter) is an error naming the column
+    (old Nordic 15, or 9 with a long phase name; Nordic2 25).
 
 Geometry
     Epicentral distance (columns 71-75) and azimuth event to station (CAZ, columns 77-79)
-    come from the phase line as HYP wrote them. Where either is blank both are computed
+    come from the phase line as HYP wrote them; a negative distance or a CAZ outside
+    0-360 is an error. Where either is blank both are computed
     from the station's coordinates in ``STATION0.HYP`` and the event's epicentre on the
     prime header line (great circle on a sphere of radius 6371 km after converting
     geographic to geocentric latitudes, as SEISAN's HYP does).
@@ -97,6 +101,14 @@ HEAD_WAVE_NAMES = frozenset({"AMPN", "AMSN"})
 POSITIVE = frozenset("CU+")
 NEGATIVE = frozenset("D-")
 UNUSED_WEIGHTS = frozenset({"4", "9"})
+USED_WEIGHTS = frozenset({"", "0", "1", "2", "3"})
+#: first column of each field of an amplitude line, for errors found later (rays, ...)
+_COLUMNS = {
+    nordic.NORDIC1: {"station": 2, "component": 8, "phase": 11, "amplitude": 34,
+                     "distance": 71, "azimuth": 77},
+    nordic.NORDIC2: {"station": 2, "component": 9, "phase": 17, "amplitude": 38,
+                     "distance": 71, "azimuth": 77},
+}  # fmt: skip
 EARTH_RADIUS_KM = 6371.0
 _FLATTENING = 1.0 / 298.257
 
@@ -312,9 +324,22 @@ def readings_from_event(
     need_geometry = []
     seen: dict[tuple[str, str, str], int] = {}
     other_amplitudes: dict[str, int] = {}
+    amplitude_names = P_NAMES | S_NAMES | HEAD_WAVE_NAMES
     for ph in ev.phases:
         name = ph.phase.upper()
-        if name not in P_NAMES and name not in S_NAMES and name not in HEAD_WAVE_NAMES:
+        if ev.nordic_format == nordic.NORDIC1 and name not in amplitude_names:
+            short = ph.raw[10:14].decode("latin-1").upper()
+            if short in amplitude_names and _weight_column(ph, ev.nordic_format) == 9:
+                # a letter in column 15 made the reader take a long phase name
+                raise NordicError(
+                    f"amplitude line {ph.station} {short}: weighting indicator "
+                    f"{ph.raw[14:15].decode('latin-1')!r} is not 0-4 or 9 (blank or 0-3: use "
+                    "the reading, 4 or 9: do not use it)",
+                    path,
+                    ph.line_number,
+                    15,
+                )
+        if name not in amplitude_names:
             if ph.amplitude_nm is not None:
                 key = ph.phase or "(blank)"
                 other_amplitudes[key] = other_amplitudes.get(key, 0) + 1
@@ -329,6 +354,12 @@ def readings_from_event(
             raise err(
                 f"{name} is a head-wave (Pn/Sn) amplitude; only direct waves can be inverted "
                 "(use AMPG for direct P, AMSG for direct S)"
+            )
+        if ph.weight_indicator not in USED_WEIGHTS | UNUSED_WEIGHTS:
+            raise err(
+                f"weighting indicator {ph.weight_indicator!r} is not 0-4 or 9 (blank or 0-3: "
+                "use the reading, 4 or 9: do not use it)",
+                _weight_column(ph, ev.nordic_format),
             )
         if ph.weight_indicator in UNUSED_WEIGHTS:
             notes.append(f"line {n}: {ph.station} {ph.phase} has weight {ph.weight_indicator}: "
@@ -388,6 +419,10 @@ def readings_from_event(
                       f"line {seen[key]}): keep one")  # fmt: skip
         seen[key] = n
         dist, caz = ph.distance_km, ph.caz_deg
+        if dist is not None and not (math.isfinite(dist) and dist >= 0.0):
+            raise err(f"distance {dist:g} km must not be negative", 71)
+        if caz is not None and not 0 <= caz <= 360:
+            raise err(f"azimuth (CAZ) {caz} deg is outside 0-360", 77)
         if dist is None or caz is None:
             need_geometry.append(len(rows))
         rows.append([ph.station, comp, wave, dist, caz, signed / 1000.0, n])
@@ -417,8 +452,17 @@ def readings_from_event(
         radial_toward_source=False,
         path=path,
         line_numbers=[r[6] for r in rows],
+        columns=dict(_COLUMNS.get(ev.nordic_format, _COLUMNS[nordic.NORDIC1])),
     )
     return SfileReadings(readings, ev.depth_km, _title(ev), path, event_index, ev, notes)
+
+
+def _weight_column(ph, nordic_format) -> int:
+    """Column of the weighting indicator: 15 (9 with a long phase name), Nordic2 25."""
+    if nordic_format != nordic.NORDIC1:
+        return 25
+    c15 = ph.raw[14:15]
+    return 15 if c15 in (b" ", b"") or c15.isdigit() else 9
 
 
 def _fill_geometry(ev, rows, index, stations, notes) -> None:

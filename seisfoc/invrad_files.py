@@ -42,6 +42,19 @@ _PHASE = (9, 10)
 _DISTANCE = (12, 17)
 _AZIMUTH = (22, 28)
 _AMPLITUDE = (32, 43)
+#: first column of each reading field, for errors found after parsing (rays, free surface)
+READING_COLUMNS = {
+    "station": _STATION[0],
+    "component": _COMPONENT[0],
+    "phase": _PHASE[0],
+    "distance": _DISTANCE[0],
+    "azimuth": _AZIMUTH[0],
+    "amplitude": _AMPLITUDE[0],
+}
+#: INVRAD's arrays held 50 readings: up to this many the data resolution matrix is printed
+#: in full as the original did (every reference invrad.out); beyond it no original layout
+#: exists and the N x N matrix (7 MB for 1000 readings) is replaced by its diagonal
+FULL_DATA_RESOLUTION_MAX = 50
 
 
 @dataclass
@@ -152,6 +165,7 @@ def parse_invrad_inp(text: str, path: str | None = None) -> InvradInput:
         radial_toward_source=True,
         path=path,
         line_numbers=np.arange(3, n + 3),
+        columns=dict(READING_COLUMNS),
     )
     return InvradInput(title, depth, sigma, readings, path)
 
@@ -222,6 +236,13 @@ def _parse_reading(line: str, path, lineno: int):
         )
     if distance < 0:
         raise SeisfocError(f"negative distance {distance:g} km", path, lineno, _DISTANCE[0])
+    if not 0.0 <= azimuth <= 360.0:
+        raise SeisfocError(
+            f"azimuth {azimuth:g} deg is outside 0-360 (event to station, clockwise from north)",
+            path,
+            lineno,
+            _AZIMUTH[0],
+        )
     return station, component, phase, distance, azimuth, amplitude
 
 
@@ -287,6 +308,19 @@ def fortran_e(value: float, width: int, decimals: int, leading_zero: bool = True
     return body.rjust(width)
 
 
+def error_field(value: float, width: int, decimals: int) -> str:
+    """A standard deviation in ``Fw.d``, or ``unres``/``unresolved`` where it is unresolved.
+
+    Unresolved means NaN (see ``seisfoc.amplitude``: a rank-deficient or meaningless
+    error) or too large for the field, which Fortran would fill with asterisks.
+    """
+    if math.isfinite(value):
+        text = fortran_f(value, width, decimals)
+        if "*" not in text:
+            return text
+    return ("unresolved" if width >= 10 else "unres").rjust(width)
+
+
 def crustal_model_lines(model, source_depth_km: float) -> list[str]:
     """INVRAD's crustal model table: layers split at the source, the half-space left out.
 
@@ -340,15 +374,15 @@ def plane_line(strike, dip, rake, errors) -> str:
         "STRIKE="
         + fortran_f(float(strike), 7, 2)
         + " +-"
-        + fortran_f(float(errors[0]), 7, 2)
+        + error_field(float(errors[0]), 7, 2)
         + "  DIP="
         + fortran_f(float(dip), 6, 2)
         + " +-"
-        + fortran_f(float(errors[1]), 6, 2)
+        + error_field(float(errors[1]), 6, 2)
         + "  RAKE="
         + fortran_f(rake360, 7, 2)
         + " +-"
-        + fortran_f(float(errors[2]), 7, 2)
+        + error_field(float(errors[2]), 7, 2)
     )
 
 
@@ -374,7 +408,7 @@ def format_invrad_out(inp: InvradInput, model, source_depth_km: float, solution)
         " EVENT MOMENT="
         + fortran_f(solution.moment, 10, 2)
         + " +-"
-        + fortran_f(solution.moment_error, 10, 2)
+        + error_field(solution.moment_error, 10, 2)
         + " x E16 DYNE-CM"
     )
     lines.append(
@@ -401,10 +435,33 @@ def format_invrad_out(inp: InvradInput, model, source_depth_km: float, solution)
     lines.append("  DC RMS error=" + fortran_e(solution.dc_rms_microns, 12, 5) + " microns")
     lines.append(" MODEL RESOLUTION MATRIX")
     lines += _matrix_lines(fit.model_resolution)
-    lines += [" ", " DATA RESOLUTION MATRIX"]
-    lines += _matrix_lines(fit.data_resolution)
+    lines += data_resolution_lines(fit.data_resolution)
     lines += [" ", " "]
     return "\n".join(lines) + "\n"
+
+
+def data_resolution_lines(data_resolution) -> list[str]:
+    """The data resolution block: the full matrix as INVRAD printed it, or its diagonal.
+
+    Up to ``FULL_DATA_RESOLUTION_MAX`` readings (all INVRAD could hold, and every
+    reference case) the layout is the original's. Beyond that the N x N matrix grows as
+    N^2 (7 MB for 1000 readings) and nobody reads it: its diagonal (each reading's
+    leverage, what the matrix is read for) is printed instead, 10 values per line in
+    reading order, under a header that says so.
+    """
+    r = np.atleast_2d(data_resolution)
+    n = r.shape[0]
+    if n <= FULL_DATA_RESOLUTION_MAX:
+        return [" ", " DATA RESOLUTION MATRIX", *_matrix_lines(r)]
+    diag = np.diag(r)
+    lines = [
+        " ",
+        f" DATA RESOLUTION MATRIX, DIAGONAL ONLY ({n} readings: the full matrix is printed "
+        f"up to {FULL_DATA_RESOLUTION_MAX})",
+    ]
+    for k in range(0, n, 10):
+        lines += _matrix_lines(diag[k : k + 10][None, :])
+    return lines
 
 
 def format_invrad_failure(model, source_depth_km: float, message: str) -> str:

@@ -71,12 +71,28 @@ _DEFAULT_TOL = 1.0e-13
 
 
 class RayError(SeisfocError):
-    """A distance for which there is no direct up-going ray (``index`` = its position)."""
+    """A distance for which there is no direct up-going ray (``index`` = its position).
 
-    def __init__(self, message: str, index: int | None = None, distance_km: float | None = None):
+    ``reason`` is the status text alone (``"not reachable by a direct up-going ray"``), for
+    callers that name the reading themselves; ``path``, ``line`` and ``column`` locate it
+    in a file when the caller knows where it came from.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        index: int | None = None,
+        distance_km: float | None = None,
+        *,
+        reason: str | None = None,
+        path=None,
+        line: int | None = None,
+        column: int | None = None,
+    ):
         self.index = index
         self.distance_km = distance_km
-        super().__init__(message)
+        self.reason = message if reason is None else reason
+        super().__init__(message, path, line, column)
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,6 +204,7 @@ def trace(
                 f"(distance #{i + 1}): {STATUS_MESSAGES.get(code, 'failed')}",
                 index=i,
                 distance_km=float(x[i]),
+                reason=STATUS_MESSAGES.get(code, "failed"),
             )
         for arr in (p, t, takeoff, incid, length, spread, rleg):
             arr[bad] = np.nan

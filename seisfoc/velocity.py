@@ -23,17 +23,19 @@ Velocity at a discontinuity: :meth:`LayeredModel.velocity` with the default
 sits exactly on an interface: its up-going ray leaves through the upper layer). At the
 free surface both sides give the top value of the first layer.
 
-``bottom_km`` is the deepest depth the model describes: a source deeper than it is
-"below the model" and rejected by the ray tracer. For ``invrad.mod`` it is the depth of
-the last line; for ``STATION0.HYP`` it is infinite (HYP uses its last layer as a
-half-space for sources at any depth).
+``bottom_km`` is the deepest depth the model file describes: a source deeper than it
+is "below the model" and rejected by the ray tracer (so that a truncated model is
+noticed). For ``invrad.mod`` it is the depth of the last line; for ``STATION0.HYP`` it is
+infinite (HYP uses its last layer as a half-space for sources at any depth).
+:meth:`LayeredModel.with_half_space` lifts the limit where the format says the last value
+continues as a half-space (FORMATS.md section 5: INVRAD, INVDC and SYNRAD do).
 """
 
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -174,6 +176,16 @@ class LayeredModel:
                 raise ModelError(f"layer {j + 1}: Vs must be smaller than Vp", src)
         if not (self.bottom_km >= z[-1]):
             raise ModelError(f"model bottom {self.bottom_km:g} km is above its last layer top", src)
+
+    def with_half_space(self) -> LayeredModel:
+        """The same model with its last layer continuing to any depth (``bottom_km`` = inf).
+
+        FORMATS.md section 5: in ``invrad.mod`` "the last value continues as a
+        half-space", so a source below the deepest line lies in that half-space.
+        """
+        if self.bottom_km == math.inf:
+            return self
+        return replace(self, bottom_km=math.inf, extra=dict(self.extra))
 
     # ------------------------------------------------------------------ geometry
     @property

@@ -10,12 +10,18 @@ import math
 
 
 def configure(parser) -> None:
-    from seisfoc.amplitude_programs import add_common_options
+    from seisfoc.amplitude_programs import (
+        StrikeDipRake,
+        add_common_options,
+        finite_float,
+        positive_float,
+    )
 
     add_common_options(parser)
-    parser.add_argument("--sdr", nargs=3, type=float, required=True,
-                        metavar=("STRIKE", "DIP", "RAKE"))  # fmt: skip
-    parser.add_argument("--moment", type=float, required=True, help="1e16 dyne-cm")
+    parser.add_argument("--sdr", nargs=3, type=finite_float, required=True,
+                        action=StrikeDipRake, metavar=("STRIKE", "DIP", "RAKE"),
+                        help="mechanism (deg; dip in [0, 90])")  # fmt: skip
+    parser.add_argument("--moment", type=positive_float, required=True, help="1e16 dyne-cm")
 
 
 def run(args) -> int:

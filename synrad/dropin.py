@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from seisfoc.errors import SeisfocError
+from seisfoc.amplitude_programs import dip_deg, finite_float, positive_float
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,10 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", default="invrad.inp")
     parser.add_argument("--model", default="invrad.mod")
     parser.add_argument("--output", default="synrad.out")
-    parser.add_argument("--strike", type=float)
-    parser.add_argument("--dip", type=float)
-    parser.add_argument("--rake", type=float)
-    parser.add_argument("--moment", type=float, help="scalar moment in 1e16 dyne-cm")
+    parser.add_argument("--strike", type=finite_float)
+    parser.add_argument("--dip", type=dip_deg, help="deg, in [0, 90]")
+    parser.add_argument("--rake", type=finite_float)
+    parser.add_argument("--moment", type=positive_float, help="scalar moment in 1e16 dyne-cm")
     parser.add_argument("--mode", choices=("seisan", "modern"), default="seisan")
     return parser
 
@@ -76,8 +76,7 @@ def run(args) -> int:
         )
         values = [v if v is not None else a for v, a in zip(values, asked, strict=True)]
     strike, dip, rake, moment = values
-    if not moment > 0:
-        raise SeisfocError(f"moment must be positive, got {moment:g}")
+    amplitude.check_mechanism(strike, dip, rake, moment, "mechanism on standard input")
     green = amplitude.green_functions(
         legacy.inp.readings, legacy.model, legacy.source_depth_km, mode=args.mode
     )

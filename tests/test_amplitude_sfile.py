@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -353,6 +354,63 @@ def test_weight_4_drops_a_reading(workdir):
     _one_line_file(workdir, line)
     got = S.read_sfile_amplitudes(workdir / "bad.S")
     assert "XX01" not in got.readings.station and any("weight 4" in x for x in got.notes)
+
+
+@pytest.mark.parametrize(
+    "fmt,column,char", [(nordic.NORDIC1, 15, "7"), (nordic.NORDIC1, 15, "X"),
+                        (nordic.NORDIC2, 25, "7"), (nordic.NORDIC2, 25, "X")],
+)  # fmt: skip
+def test_weight_other_than_0_to_4_or_9_is_an_error(workdir, capsys, fmt, column, char):
+    amp, pol = (100.0, "C") if fmt == nordic.NORDIC1 else (-100.0, "")
+    line = S.format_amplitude_phase_line("XX01", "Z", "AMPG", amp, polarity=pol,
+                                         distance_km=10.0, caz_deg=10,
+                                         nordic_format=fmt)  # fmt: skip
+    line = line[: column - 1] + char + line[column:]
+    n = _one_line_file(workdir, line, fmt)
+    with pytest.raises(NordicError, match=f"line {n}, column {column}: .*weighting indicator"):
+        S.read_sfile_amplitudes(workdir / "bad.S")
+    assert seisfoc_main(["invrad", "bad.S"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "XX01" in err and f"column {column}" in err
+
+
+@pytest.mark.parametrize("weight", ["0", "1", "3", " "])
+def test_weights_0_to_3_keep_the_reading(workdir, weight):
+    line = S.format_amplitude_phase_line("XX01", "Z", "AMPG", 100.0, polarity="C",
+                                         distance_km=10.0, caz_deg=10)  # fmt: skip
+    _one_line_file(workdir, line[:14] + weight + line[15:])
+    assert "XX01" in S.read_sfile_amplitudes(workdir / "bad.S").readings.station
+
+
+def test_azimuth_outside_0_360_is_an_error(workdir):
+    line = S.format_amplitude_phase_line("XX01", "Z", "AMPG", 100.0, polarity="C",
+                                         distance_km=10.0, caz_deg=400)  # fmt: skip
+    n = _one_line_file(workdir, line)
+    with pytest.raises(NordicError, match=f"line {n}, column 77: .*outside 0-360"):
+        S.read_sfile_amplitudes(workdir / "bad.S")
+
+
+def test_header_depth_above_the_surface_is_named(workdir, capsys):
+    readings = reading_set()
+    nm = synthetic_nm(readings, _model(workdir))
+    text = sfile_text(readings, nm).replace(header(), header(depth=" -1.0"))
+    (workdir / "ev.S").write_text(text)
+    assert seisfoc_main(["invrad", "ev.S"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "ev.S, line 1, column 39" in err and "free surface" in err
+    assert seisfoc_main(["invrad", "ev.S", "--depth", "8"]) == 0
+
+
+def test_unreachable_ray_names_the_sfile_line_and_column(workdir, capsys):
+    readings = reading_set()
+    nm = synthetic_nm(readings, _model(workdir))
+    (workdir / "ev.S").write_text(sfile_text(readings, nm))
+    # a strong gradient under the source: rays leave it horizontally at ~17 km at most
+    (workdir / "grad.mod").write_text("    0.0000    4.0000\n   10.0000    8.0000\n")
+    assert seisfoc_main(["invrad", "ev.S", "--model", "grad.mod"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert re.search(r"ev\.S, line \d+, column 71: reading ST0\d Z P: P ray .*not reachable", err)
 
 
 def test_missing_geometry_without_coordinates(workdir, capsys):

@@ -7,21 +7,34 @@ import re
 import shutil
 import sys
 
+import numpy as np
 import pytest
 
 from invrad.dropin import main
-from seisfoc.invrad_files import fortran_e, fortran_f, parse_invrad_inp
+from seisfoc import amplitude as A
+from seisfoc import mechanism
+from seisfoc.invrad_files import format_invrad_inp, fortran_e, fortran_f, parse_invrad_inp
+from seisfoc.velocity import LayeredModel
 
-GOOD_INP = """title
-    6  8.0  1.0
- S01  Z P    4.00      20.00    -4.0914E-01
- S02  Z P    5.00      95.00    -4.1058E-01
- S03  Z P    5.00     200.00    -7.1335E-01
- S01  T SH   4.00      20.00     1.8557E+00
- S02  T SH   5.00      95.00    -2.1138E+00
- S03  R SV   5.00     200.00    -4.8768E+00
-"""
-GOOD_MOD = "    0.0000    6.0000\n   30.0000    6.0000\n   30.0000    8.1000\n"
+# a two-layer model of this test's own and six readings of a (40, 70, 15) double couple of
+# 300 x 1e16 dyne-cm computed with the package's forward model (seisan mode)
+GOOD_MOD = "    0.0000    5.8000\n   25.0000    5.8000\n   25.0000    7.9000\n"
+GOOD_MECHANISM = (40.0, 70.0, 15.0, 300.0)
+
+
+def _good_inp() -> str:
+    model = LayeredModel.from_arrays([0.0, 25.0], [5.8, 7.9])  # GOOD_MOD
+    readings = A.AmplitudeReadings(
+        ["K11", "K12", "K13", "K11", "K12", "K14"], ["Z", "Z", "Z", "T", "T", "R"],
+        ["P", "P", "P", "SH", "SH", "SV"], [6.5, 11.0, 7.5, 6.5, 11.0, 4.5],
+        [35.0, 150.0, 260.0, 35.0, 150.0, 310.0], np.zeros(6),
+    )  # fmt: skip
+    green = A.green_functions(readings, model, 8.0, mode="seisan")
+    amps = green.predict(mechanism.moment_tensor_ned(*GOOD_MECHANISM))
+    return format_invrad_inp("synthetic", 8.0, 1.0, readings.with_amplitudes(amps, True))
+
+
+GOOD_INP = _good_inp()
 
 
 def _run_in(tmp_path, monkeypatch, inp, mod, stdin=""):
@@ -80,7 +93,7 @@ def test_case_e_rejected_naming_s04_sv(reference_dir, tmp_path, monkeypatch, cap
     assert main([]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
-    assert "S04 R SV" in err and "critical" in err and "line 10" in err
+    assert "S04 R SV" in err and "critical" in err and "line 10, column 12" in err
     out = (tmp_path / "invrad.out").read_text()
     assert "STRIKE=" not in out and "NaN" not in out
 
@@ -102,12 +115,14 @@ def test_eof_on_stdin_is_an_error_not_a_hang(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize(
     "bad,line,column,words",
     [
-        (" S02  Z P    5.00      95.00", 4, 29, "short line"),
-        (" S02  Z P    5.00      9x.00    -4.1058E-01", 4, 22, "not a number"),
-        (" S02  T P    5.00      95.00    -4.1058E-01", 4, 9, "cannot be read"),
-        (" S02  Z SH   5.00      95.00    -4.1058E-01", 4, 9, "cannot be read"),
-        (" S02  Q P    5.00      95.00    -4.1058E-01", 4, 7, "unknown component"),
-        (" S02  Z XX   5.00      95.00    -4.1058E-01", 4, 9, "unknown phase"),
+        (" K12  Z P   11.00     150.00", 4, 29, "short line"),
+        (" K12  Z P   11.00     1x0.00    -1.3354E-01", 4, 22, "not a number"),
+        (" K12  T P   11.00     150.00    -1.3354E-01", 4, 9, "cannot be read"),
+        (" K12  Z SH  11.00     150.00    -1.3354E-01", 4, 9, "cannot be read"),
+        (" K12  Q P   11.00     150.00    -1.3354E-01", 4, 7, "unknown component"),
+        (" K12  Z XX  11.00     150.00    -1.3354E-01", 4, 9, "unknown phase"),
+        (" K12  Z P   11.00     940.00    -1.3354E-01", 4, 22, "outside 0-360"),
+        (" K12  Z P   11.00     -10.00    -1.3354E-01", 4, 22, "outside 0-360"),
     ],
 )
 def test_bad_reading_lines(tmp_path, monkeypatch, capsys, bad, line, column, words):
@@ -124,7 +139,6 @@ def test_bad_reading_lines(tmp_path, monkeypatch, capsys, bad, line, column, wor
     [
         ("    0.0000    6.0000\n   30.0000    6.0000\n   20.0000    8.1000\n", "backwards"),
         ("    0.0000    6.0000\n   30.0000    0.0000\n", "positive"),
-        ("    0.0000    6.0000\n    5.0000    6.0000\n", "below the model"),
     ],
 )
 def test_bad_models(tmp_path, monkeypatch, capsys, mod, words):
@@ -133,13 +147,38 @@ def test_bad_models(tmp_path, monkeypatch, capsys, mod, words):
     assert len(err.splitlines()) == 1 and words in err and "invrad.mod" in err
 
 
+def test_good_input_gives_its_mechanism_back(tmp_path, monkeypatch, capsys):
+    assert _run_in(tmp_path, monkeypatch, GOOD_INP, GOOD_MOD) == 0
+    out = (tmp_path / "invrad.out").read_text()
+    planes = [_numbers(line) for line in out.splitlines() if line.startswith("STRIKE=")]
+    truth = mechanism.moment_tensor_ned(*GOOD_MECHANISM[:3])
+    for s, _, d, _, r, _ in planes:
+        assert mechanism.kagan_angle(truth, mechanism.moment_tensor_ned(s, d, r)) < 0.2
+    moment = next(_numbers(x)[0] for x in out.splitlines() if "EVENT MOMENT" in x)
+    assert moment == pytest.approx(GOOD_MECHANISM[3], rel=1e-3)
+
+
+def test_source_below_the_last_depth_is_in_the_half_space(tmp_path, monkeypatch, capsys):
+    """FORMATS.md 5: the last value continues as a half-space (it used to be an error)."""
+    deep = GOOD_INP.replace("    6  8.0  1.0", "    6 40.0  1.0")
+    assert _run_in(tmp_path, monkeypatch, deep, GOOD_MOD) == 0
+    ours = (tmp_path / "invrad.out").read_text()
+    # the same model written down to 60 km gives the same report
+    longer = GOOD_MOD + "   60.0000    7.9000\n"
+    assert _run_in(tmp_path, monkeypatch, deep, longer) == 0
+    longer_out = (tmp_path / "invrad.out").read_text()
+    results = ours.index(" Inversion results")  # the model tables differ by the 40-60 layer
+    assert longer_out[longer_out.index(" Inversion results") :] == ours[results:]
+    assert "NaN" not in ours and "STRIKE=" in ours
+
+
 def test_count_mismatch_is_an_error():
     with pytest.raises(Exception, match="declares 7 readings"):
         parse_invrad_inp(GOOD_INP.replace("    6  8.0", "    7  8.0"), "x.inp")
 
 
 def test_fortran_edit_descriptors():
-    assert fortran_e(-0.40914, 13, 5) == " -0.40914E+00"
+    assert fortran_e(-0.22545, 13, 5) == " -0.22545E+00"
     assert fortran_e(0.0, 12, 5) == " 0.00000E+00"
     assert fortran_e(float("nan"), 13, 5) == "          NaN"
     assert fortran_f(-1e-4, 10, 2) == "     -0.00"
