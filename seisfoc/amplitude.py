@@ -341,11 +341,8 @@ def ray_terms(
 
     check_mode(mode)
     ray_mode = check_mode(mode if ray_mode is None else ray_mode)
-    check_source_depth(source_depth_km)
+    check_source_depth(source_depth_km, model=model)
     readings.check_pairs()
-    # FORMATS.md section 5: the last value of the model continues as a half-space, so a
-    # source below the deepest line of an invrad.mod lies in it (as in HYP's STATION0.HYP)
-    model = model.with_half_space()
     n = len(readings)
     out = {
         k: np.zeros(n) for k in ("p", "takeoff", "incidence", "distance", "c_src", "c_rcv", "time")
@@ -397,14 +394,16 @@ def ray_terms(
 
 
 def check_source_depth(
-    depth_km, path=None, line: int | None = None, column: int | None = None
+    depth_km, path=None, line: int | None = None, column: int | None = None, model=None
 ) -> float:
     """The source depth as a float, or an error naming where it was given.
 
-    Any finite depth below the free surface is accepted: below the deepest line of the
-    model the source is in the half-space (FORMATS.md section 5). A depth at or above
-    the surface (0 or negative, e.g. an S-file depth above sea level) or not a number
-    has no direct up-going ray in a model that starts at the free surface.
+    A depth at or above the surface (0 or negative, e.g. an S-file depth above sea level)
+    or not a number has no direct up-going ray. With ``model``, a depth below the model
+    (below the last line of an ``invrad.mod``; a STATION0.HYP model ends in a half-space
+    and has no bottom) is an error too: the velocities there are unknown, and a source
+    below a truncated model is a mistake worth hearing about. The message says how deep
+    the model goes so that the user can add a line below the source.
     """
     try:
         z = float(depth_km)
@@ -418,6 +417,15 @@ def check_source_depth(
         raise InversionError(
             f"source depth {z:g} km is not below the free surface (the model starts at "
             "0 km): give a positive depth",
+            path,
+            line,
+            column,
+        )
+    if model is not None and z > model.bottom_km:
+        where = f" {model.source}" if model.source else ""
+        raise InversionError(
+            f"source depth {z:g} km is below the velocity model{where}, whose last line is "
+            f"at {model.bottom_km:g} km: extend the model below the source",
             path,
             line,
             column,

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seisfoc import fileio
+from seisfoc.amplitude import check_source_depth
+from seisfoc.errors import SeisfocError
 from seisfoc.invrad_files import InvradInput, ask_float, read_invrad_inp
 from seisfoc.options import finite_float, int_at_least, real_in
 from seisfoc.velocity import LayeredModel, read_invrad_model
@@ -39,6 +41,7 @@ def read_legacy_inputs(input_path: str, model_path: str, ask_sigma: bool = True)
     depth = inp.source_depth_km
     if depth is None:
         depth = ask_float(" Source depth (km) ?", "source depth", inp.path, 2, 6)
+    check_source_depth(depth, inp.path, 2, 6, model=model)
     sigma = inp.sigma_microns
     if sigma is None and ask_sigma:
         sigma = ask_float(
@@ -170,8 +173,6 @@ class Loaded:
 
 def load(args) -> Loaded:
     from seisfoc import amplitude_sfile
-    from seisfoc.amplitude import check_source_depth
-    from seisfoc.errors import SeisfocError
     from seisfoc.invrad_files import read_invrad_inp
     from seisfoc.velocity import read_model
 
@@ -184,8 +185,6 @@ def load(args) -> Loaded:
         if depth is None:
             raise SeisfocError("the header line has no depth: give --depth", sfile.path,
                                sfile.event.first_line, 39)  # fmt: skip
-        if args.depth is None:  # the header's depth: above sea level has no up-going ray
-            check_source_depth(depth, sfile.path, sfile.event.first_line, 39)
         model_path = args.model or station0
         if model_path is None:
             raise SeisfocError(
@@ -194,6 +193,10 @@ def load(args) -> Loaded:
                 sfile.path,
             )
         model = read_model(model_path)
+        if args.depth is None:  # the header's depth, checked where it stands
+            check_source_depth(depth, sfile.path, sfile.event.first_line, 39, model=model)
+        else:
+            _check_depth_option(depth, model)
         return Loaded(inp, model, depth, args.sigma, sfile, station0, list(sfile.notes))
     for option in ("event", "stations"):
         if getattr(args, option, None) is not None:
@@ -211,9 +214,18 @@ def load(args) -> Loaded:
     if depth is None:
         raise SeisfocError("source depth is 0 in the file: give --depth", inp.path, 2, 6)
     if args.depth is None:
-        check_source_depth(depth, inp.path, 2, 6)
+        check_source_depth(depth, inp.path, 2, 6, model=model)
+    else:
+        _check_depth_option(depth, model)
     sigma = args.sigma if args.sigma is not None else inp.sigma_microns
     return Loaded(inp, model, depth, sigma)
+
+
+def _check_depth_option(depth: float, model) -> None:
+    try:
+        check_source_depth(depth, model=model)
+    except SeisfocError as err:
+        raise SeisfocError(f"--depth: {err.message}") from None
 
 
 def _load_sfile(args, amplitude_sfile):

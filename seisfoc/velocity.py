@@ -27,8 +27,9 @@ free surface both sides give the top value of the first layer.
 is "below the model" and rejected by the ray tracer (so that a truncated model is
 noticed). For ``invrad.mod`` it is the depth of the last line; for ``STATION0.HYP`` it is
 infinite (HYP uses its last layer as a half-space for sources at any depth).
-:meth:`LayeredModel.with_half_space` lifts the limit where the format says the last value
-continues as a half-space (FORMATS.md section 5: INVRAD, INVDC and SYNRAD do).
+:meth:`LayeredModel.with_half_space` lifts the limit. The amplitude programs keep it for
+``invrad.mod`` (a source below the model is an error naming where its depth was given,
+as our issue asks, although FORMATS.md calls the last value a half-space).
 """
 
 from __future__ import annotations

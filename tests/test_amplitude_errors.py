@@ -228,8 +228,8 @@ def test_postcritical_sv_names_the_distance_column(folder, capsys):
     assert f"line {len(both) + 2}, column 12: reading FAR R SV" in err and "critical" in err
 
 
-def test_source_in_the_half_space_with_station0_depth_option(tmp_path, monkeypatch, capsys):
-    """STATION0.HYP and invrad.mod follow the same rule: the last layer is a half-space."""
+def test_source_depth_below_the_model(tmp_path, monkeypatch, capsys):
+    """STATION0.HYP ends in HYP's half-space (any depth); invrad.mod ends at its last line."""
     monkeypatch.chdir(tmp_path)
     r = synthetic(readings(6))
     write_inp(tmp_path, r)
@@ -237,10 +237,13 @@ def test_source_in_the_half_space_with_station0_depth_option(tmp_path, monkeypat
     station0 = "RESET TEST(02)=500.0\n\n  Q000 6000.00N  500.00E  10\n\n  6.2       0.0\n"
     station0 += "  7.6      20.0\n\n15.0 1000.1500. 1.73\nTST\n"
     (tmp_path / "STATION0.HYP").write_text(station0)
-    for model in ("invrad.mod", "STATION0.HYP"):
-        argv = ["invrad", "invrad.inp", "--model", model, "--depth", "60", "--json"]
-        assert seisfoc_main(argv) == 0, capsys.readouterr().err
-        assert json.loads(capsys.readouterr().out)["source_depth_km"] == 60.0
+    argv = ["invrad", "invrad.inp", "--model", "STATION0.HYP", "--depth", "60", "--json"]
+    assert seisfoc_main(argv) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["source_depth_km"] == 60.0
+    argv = ["invrad", "invrad.inp", "--model", "invrad.mod", "--depth", "60"]
+    assert seisfoc_main(argv) == 1
+    err = one_line_error(capsys)
+    assert "--depth: source depth 60 km is below the velocity model invrad.mod" in err
     for bad in ("0", "-3", "nan"):
         with pytest.raises(SystemExit) as info:
             seisfoc_main(["invrad", "invrad.inp", "--depth", bad])
