@@ -342,9 +342,9 @@ def run(args) -> int:
         from pinv.quakeml import write_quakeml
 
         write_quakeml(args.quakeml, results, sources, agency=agency)
-    if n_errors or (not results and failures):
-        return 1
-    return 0
+    # as `seisfoc events`: anything skipped with an error makes the exit status 1, so
+    # that a script notices; the run itself never stops for one bad S-file
+    return 1 if n_errors or failures else 0
 
 
 def _output(args, results, program) -> None:

@@ -219,7 +219,7 @@ def _database(root: Path, n_good: int = 2, bad: bool = True) -> Path:
 def test_database_bad_file_is_skipped_with_summary(tmp_path, capsys):
     base = _database(tmp_path)
     status, out, err = _pinv([str(base)], capsys)
-    assert status == 0
+    assert status == 1  # the run goes on, the status tells a script
     err = err.splitlines()
     assert len(err) == 2 and err[0].startswith("seisfoc pinv: skipped: ")
     assert "01-0059-00L.S200001" in err[0]
@@ -346,7 +346,7 @@ def test_database_messages_do_not_garble_the_progress_bar(tmp_path, monkeypatch,
     (month / "01-0030-00L.S200001").write_text(event_text(blank=(1,), minute=30))
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    assert seisfoc_main(["pinv", str(base), "--mode", "seisan"]) == 0
+    assert seisfoc_main(["pinv", str(base), "--mode", "seisan"]) == 1
     text = terminal.getvalue()
     messages = [ln for ln in text.split("\n") if "seisfoc pinv:" in ln]
     assert len(messages) == 2  # the skipped file and the blank-AIN warning
