@@ -1062,48 +1062,36 @@ def polarity_readings(event: Event, phase_prefix: str = "P") -> list[tuple]:
             for p in (event._phases or ())
             if p.polarity and p.phase.startswith(phase_prefix)
         ]
-    out = []
-    snr = event._ain_is_snr
-    path = event.path
-    pol_bytes, pol_str, number_chars = _POLARITY_BYTES, _POLARITY_STR, _NUMBER_CHARS
     if event.nordic_format == NORDIC2:
-        for n, raw in [r for r in rows if r[1][43:44] in pol_bytes]:
-            c = raw[43:44]
+        layout = (43, slice(16, 24), slice(58, 63), _parse_new_phase)
+    else:
+        layout = (16, slice(10, 14), slice(56, 60), _parse_old_phase)
+    pol_col, phase_cols, ain_cols, parse_line = layout
+    nordic2 = event.nordic_format == NORDIC2
+    snr, path = event._ain_is_snr, event.path
+    pol_bytes, pol_str, number_chars = _POLARITY_BYTES, _POLARITY_STR, _NUMBER_CHARS
+    weight_bytes = _WEIGHT_BYTES
+    out = []
+    for n, raw in [r for r in rows if r[1][pol_col : pol_col + 1] in pol_bytes]:
+        if nordic2:
             if _new_kind(raw[16:24]) != "phase":
                 continue
-            b = raw if len(raw) >= 80 else raw.ljust(80)
-            phase = b[16:24].decode("latin-1").strip()
-            if not phase.startswith(phase_prefix):
-                continue
-            a, z = b[58:63], b[76:79]
-            try:
-                if (a + z).translate(None, number_chars):
-                    raise ValueError
-                ain = None if snr or a.isspace() else float(a)
-                caz = None if z.isspace() else int(z)
-            except ValueError:
-                v = _parse_new_phase(raw, n, path, snr)
-                ain, caz = v[17], v[22]
-            out.append((n, pol_str[c], phase, b[1:6].decode("latin-1").strip(), ain, caz))
-        return out
-    weight_bytes = _WEIGHT_BYTES
-    for n, raw in [r for r in rows if r[1][16:17] in pol_bytes]:
-        c = raw[16:17]
-        if raw[14:15] not in weight_bytes or raw[17:18] not in (b" ", b""):
-            continue
+        elif raw[14:15] not in weight_bytes or raw[17:18] not in (b" ", b""):
+            continue  # a long phase name runs over the weight and polarity columns
         b = raw if len(raw) >= 80 else raw.ljust(80)
-        phase = b[10:14].decode("latin-1").strip()
+        phase = b[phase_cols].decode("latin-1").strip()
         if not phase.startswith(phase_prefix):
             continue
-        a, z = b[56:60], b[76:79]
+        a, z = b[ain_cols], b[76:79]
         try:
             if (a + z).translate(None, number_chars):
                 raise ValueError
             ain = None if snr or a.isspace() else float(a)
             caz = None if z.isspace() else int(z)
         except ValueError:
-            v = _parse_old_phase(raw, n, path, snr)
+            v = parse_line(raw, n, path, snr)
             ain, caz = v[17], v[22]
+        c = raw[pol_col : pol_col + 1]
         out.append((n, pol_str[c], phase, b[1:6].decode("latin-1").strip(), ain, caz))
     return out
 
