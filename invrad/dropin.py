@@ -50,7 +50,7 @@ def run(args) -> int:
     sol = result.solution
     write_atomic(args.output, format_invrad_out(inp, model, depth, sol))
     for k in range(2):
-        print(plane_line(*sol.planes[k], sol.plane_errors[k]))
+        print(plane_line(*sol.planes[k], sol.legacy_plane_errors[k]))
     print(
         f" EVENT MOMENT= {sol.moment:10.2f} +- {error_field(sol.moment_error, 10, 2)} x E16 DYNE-CM"
     )

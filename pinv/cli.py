@@ -173,20 +173,20 @@ def _locate(event, nordic):
 
 
 def _iter_events(args, nordic):
-    """(index, event or SeisfocError, from a database) for every input; a file named on
-    the command line without any event is an error. The databases are opened first, so
-    that a bad folder or time range fails before any output (and before a progress bar)."""
+    """(index, event or SeisfocError, from a database) for every input. A file named on
+    the command line without any event, and a folder that is not a database, are errors
+    of that input only: the other inputs are still done."""
     fmt = NORDIC_FORMATS[args.nordic_format]
-    databases = {
-        item: nordic.read_database(item, args.start, args.end, nordic_format=fmt)
-        for item in args.inputs
-        if os.path.isdir(item)
-    }
 
     def events():
         for item in args.inputs:
-            if item in databases:
-                for _path, ev in databases[item]:
+            if os.path.isdir(item):
+                try:
+                    database = nordic.read_database(item, args.start, args.end, fmt)
+                except SeisfocError as err:
+                    yield 0, err, False
+                    continue
+                for _path, ev in database:
                     yield 0, ev, True
                 continue
             try:

@@ -622,6 +622,13 @@ class AmplitudeSolution:
         return _mask_unresolved_angles(err)
 
     @property
+    def legacy_plane_errors(self) -> np.ndarray:
+        """The same standard deviations with no angle marked unresolved, for the legacy
+        ``invrad.out`` layout, which the original filled with a number wherever it fitted
+        its Fortran field (e.g. a strike error of 647.85 deg for a nearly pure CLVD)."""
+        return np.sqrt(np.maximum(np.diagonal(self.plane_covariances, axis1=1, axis2=2), 0.0))
+
+    @property
     def moment_error(self) -> float:
         return float(self.plane_errors[0, 3])
 

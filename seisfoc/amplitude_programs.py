@@ -131,8 +131,8 @@ def add_common_options(parser) -> None:
     parser.add_argument(
         "--depth",
         type=positive_float,
-        help="source depth in km (overrides the file; below the model's last depth the "
-        "source is in its half-space)",
+        help="source depth in km (overrides the file); it must lie within the model: "
+        "above the last line of an invrad.mod, anywhere in a STATION0.HYP model",
     )
     parser.add_argument("--sigma", type=positive_float, help="data standard deviation in microns")
     parser.add_argument(

@@ -399,7 +399,7 @@ def format_invrad_out(inp: InvradInput, model, source_depth_km: float, solution)
     observed = readings.amplitudes_for(radial_toward_source=True)
     mt_calc = fit.predicted * flip
     dc_calc = solution.dc_predicted * flip
-    errors = solution.plane_errors
+    errors = solution.legacy_plane_errors
     lines = invrad_header_lines(model, source_depth_km)
     lines += [" ", " Inversion results for:", inp.title[:40].ljust(40), " "]
     for k in range(2):

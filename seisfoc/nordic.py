@@ -1358,16 +1358,36 @@ def parse_time(value, name: str = "") -> _dt.date | _dt.datetime | None:
     raise SeisfocError(f"{what}time {value!r} is not {_TIME_FORMS}{reason}")
 
 
+def _unit_of_time_text(text: str) -> _dt.timedelta:
+    """The last unit an ISO date-and-time string gives: ``"1996-06-03T19"`` an hour,
+    ``"...T19:55"`` a minute, ``"...T19:55:35"`` a second, with a fraction its last
+    digit. As an end of a range the string covers that unit."""
+    clock = re.split(r"[T ]", text.strip(), maxsplit=1)[-1]
+    clock = re.split(r"[Z+-]", clock, maxsplit=1)[0]
+    parts = clock.split(":")
+    if len(parts) == 1 and len(parts[0]) == 4 and parts[0].isdigit():  # basic "1955"
+        return _dt.timedelta(minutes=1)
+    if len(parts) == 1:
+        return _dt.timedelta(hours=1)
+    if len(parts) == 2:
+        return _dt.timedelta(minutes=1)
+    _, _, fraction = parts[2].partition(".")
+    return _dt.timedelta(seconds=10.0 ** -len(fraction.rstrip()))
+
+
 def time_range(start, end) -> tuple[_dt.datetime | None, _dt.datetime | None]:
     """``(first, last)`` origin times (naive UTC datetimes or ``None``), both inclusive, of
     the limits ``start`` and ``end`` as :func:`iter_database` reads them: a date as
-    ``end`` ends with its last microsecond. Raises
+    ``end`` ends with its last microsecond, and an ISO string as ``end`` covers its last
+    unit (``"1996-06-03T19:55"`` the whole minute, ``"...T19:55:35"`` that second). Raises
     :class:`~seisfoc.errors.SeisfocError` for a bad limit or a start after the end."""
     t0, t1 = parse_time(start, "start"), parse_time(end, "end")
     if type(t0) is _dt.date:
         t0 = _dt.datetime(t0.year, t0.month, t0.day)
     if type(t1) is _dt.date:
         t1 = _dt.datetime(t1.year, t1.month, t1.day) + _dt.timedelta(days=1, microseconds=-1)
+    elif isinstance(end, str) and t1 is not None:
+        t1 += _unit_of_time_text(end) - _dt.timedelta(microseconds=1)
     if t0 is not None and t1 is not None and t0 > t1:
         raise SeisfocError(f"start time {start!s} is after end time {end!s}")
     return t0, t1
@@ -1407,27 +1427,44 @@ def iter_database(root, start=None, end=None) -> Iterator[str]:
     sub-folder (not a database) raise :class:`~seisfoc.errors.SeisfocError` at the call,
     before the first path.
     """
+    return _walk(*_database_months(root, start, end), keep_going=False)
+
+
+def _database_months(root, start, end):
+    """``(months, t0, t1)`` of a database, checked: see :func:`iter_database`. A folder
+    without ``YYYY/MM`` sub-folders is an error unless it sits in a folder named ``REA``
+    (a new, still empty ``REA/<BASE>``)."""
     root = os.fspath(root)
     t0, t1 = time_range(start, end)
     if not os.path.isdir(root):
         raise NordicError("not a SEISAN database folder", path=root)
     months = _month_folders(root)
-    if not months:
+    parent = os.path.basename(os.path.dirname(os.path.abspath(root)))
+    if not months and parent.upper() != "REA":
         raise NordicError(
             "not a SEISAN database folder: no YYYY/MM sub-folders (give REA/<BASE>)",
             path=root,
         )
-    return _walk(months, t0, t1)
+    return months, t0, t1
 
 
-def _walk(months, t0, t1) -> Iterator[str]:
+def _walk(months, t0, t1, keep_going: bool) -> Iterator[str | SeisfocError]:
+    """The S-file paths of the month folders in the range; a month folder that cannot be
+    listed raises, or with ``keep_going`` is yielded as its error and the walk goes on."""
     ranged = t0 is not None or t1 is not None
     for year, month, folder in months:
         if (t0 is not None and (year, month) < (t0.year, t0.month)) or (
             t1 is not None and (year, month) > (t1.year, t1.month)
         ):
             continue
-        names = sorted(e.name for e in _scan(folder) if is_sfile_name(e.name) and e.is_file())
+        try:
+            entries = _scan(folder)
+        except SeisfocError as exc:
+            if not keep_going:
+                raise
+            yield exc
+            continue
+        names = sorted(e.name for e in entries if is_sfile_name(e.name) and e.is_file())
         for name in names:
             if ranged:
                 t = _sfile_time(name)
@@ -1447,11 +1484,15 @@ def read_database(
     error instead. Errors of the arguments are raised at the call."""
     if nordic_format not in (None, NORDIC1, NORDIC2):
         raise ValueError(f"nordic_format must be None, 1 or 2, not {nordic_format!r}")
-    return _read_each(iter_database(root, start, end), nordic_format)
+    months, t0, t1 = _database_months(root, start, end)
+    return _read_each(_walk(months, t0, t1, keep_going=True), nordic_format)
 
 
 def _read_each(paths, nordic_format) -> Iterator[tuple[str, Event | SeisfocError]]:
     for path in paths:
+        if isinstance(path, SeisfocError):  # an unreadable month folder
+            yield path.path or "", path
+            continue
         try:
             yield path, read_sfile(path, nordic_format)
         except SeisfocError as exc:

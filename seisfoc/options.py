@@ -55,11 +55,14 @@ def int_at_least(low: int):
 
 
 def time_argument(text: str):
-    """``--start`` / ``--end``: an ISO date (a ``date``; as an end it covers that whole
-    day) or date and time (a ``datetime``), as :func:`seisfoc.nordic.parse_time` reads it."""
+    """``--start`` / ``--end``: an ISO date or date and time, as
+    :func:`seisfoc.nordic.parse_time` reads it; as an end it covers its last unit."""
     from seisfoc.nordic import parse_time
 
     try:
-        return parse_time(text)
+        parse_time(text)
     except SeisfocError as err:
         raise argparse.ArgumentTypeError(err.message) from None
+    # the text itself, checked: as an end it covers its last unit (a day, a minute...),
+    # which seisfoc.nordic.time_range reads from the text
+    return text.strip()

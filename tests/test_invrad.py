@@ -184,3 +184,30 @@ def test_fortran_edit_descriptors():
     assert fortran_e(float("nan"), 13, 5) == "          NaN"
     assert fortran_f(-1e-4, 10, 2) == "     -0.00"
     assert fortran_f(12345.0, 6, 2) == "******"
+
+
+def test_wide_angle_errors_stay_numbers_in_the_legacy_layout(tmp_path, monkeypatch, capsys):
+    """A nearly pure CLVD barely defines its planes: strike errors beyond 180 deg. The
+    modern report calls them unresolved; invrad.out prints the number, as the original
+    did, so that programs reading its columns find one."""
+    model = LayeredModel.from_arrays([0.0, 25.0], [5.8, 7.9])
+    az = np.linspace(0.0, 330.0, 12)
+    dist = np.linspace(4.0, 24.0, 12)
+    readings = A.AmplitudeReadings(
+        [f"C{i:02d}" for i in range(12)], ["Z", "T"] * 6, ["P", "SH"] * 6,
+        dist, az, np.zeros(12),
+    )  # fmt: skip
+    clvd = np.diag([-1.0, -1.0, 2.0]) * 100.0  # vertical CLVD, no preferred strike
+    clvd += 0.02 * mechanism.moment_tensor_ned(30.0, 60.0, 10.0, 100.0)
+    amps = A.green_functions(readings, model, 8.0, mode="seisan").predict(clvd)
+    inp = format_invrad_inp("clvd", 8.0, 1.0, readings.with_amplitudes(amps, True))
+    assert _run_in(tmp_path, monkeypatch, inp, GOOD_MOD) == 0
+    planes = [x for x in (tmp_path / "invrad.out").read_text().splitlines() if "STRIKE=" in x]
+    assert planes and all("unres" not in x and "nan" not in x.lower() for x in planes)
+    assert max(abs(_numbers(x)[1]) for x in planes) > 180.0  # the strike error, a number
+    # the modern report marks the same error unresolved
+    data = readings.with_amplitudes(amps, True)
+    green = A.green_functions(data, model, 8.0, mode="seisan")
+    sol = A.analyse(A.invert_moment_tensor(green, data, 1.0), green)
+    assert np.isnan(sol.plane_errors[:, 0]).any()
+    assert (sol.legacy_plane_errors[:, 0] > 180.0).any()

@@ -264,3 +264,41 @@ def test_write_events_round_trip_of_reference_files(reference_dir, tmp_path):
         out = tmp_path / src.name
         N.write_events(out, N.read_events(src))
         assert out.read_bytes() == src.read_bytes(), src
+
+
+def test_an_end_string_covers_its_last_unit():
+    """--end 1996-06-03T19:55 takes an event at 19:55:35, as a date takes its whole day."""
+    from seisfoc.nordic import time_range
+
+    minute = dt.datetime(1996, 6, 3, 19, 55, 59, 999999)
+    assert time_range(None, "1996-06-03T19:55")[1] == minute
+    assert time_range(None, "1996-06-03 19:55Z")[1] == minute
+    assert time_range(None, "1996-06-03T19")[1] == dt.datetime(1996, 6, 3, 19, 59, 59, 999999)
+    second = dt.datetime(1996, 6, 3, 19, 55, 35, 999999)
+    assert time_range(None, "1996-06-03T19:55:35")[1] == second
+    assert time_range(None, "1996-06-03T19:55:35.5")[1] == dt.datetime(
+        1996, 6, 3, 19, 55, 35, 599999
+    )
+    # a datetime object is exact
+    assert time_range(None, dt.datetime(1996, 6, 3, 19, 55))[1] == dt.datetime(1996, 6, 3, 19, 55)
+
+
+def test_an_unreadable_month_folder_is_reported_and_the_walk_goes_on(tmp_path, monkeypatch):
+    base = tmp_path / "REA" / "TEST_"
+    for month in ("01", "02"):
+        folder = base / "2000" / month
+        folder.mkdir(parents=True)
+        (folder / f"01-0000-00L.S2000{month}").write_bytes(sfile_old())
+    scan = N._scan
+
+    def failing_scan(folder):
+        if folder.endswith(os.path.join("2000", "01")):
+            raise NordicError("cannot list the folder: Permission denied", path=folder)
+        return scan(folder)
+
+    monkeypatch.setattr(N, "_scan", failing_scan)
+    got = list(N.read_database(base))
+    assert isinstance(got[0][1], NordicError) and "cannot list" in str(got[0][1])
+    assert got[1][0].endswith("01-0000-00L.S200002") and isinstance(got[1][1], N.Event)
+    with pytest.raises(NordicError, match="cannot list"):
+        list(N.iter_database(base))

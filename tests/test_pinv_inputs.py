@@ -353,3 +353,22 @@ def test_database_messages_do_not_garble_the_progress_bar(tmp_path, monkeypatch,
     for line in messages:
         assert line.rsplit("\r", 1)[-1].startswith("seisfoc pinv: "), repr(line)
     assert "1 skipped with errors" in text
+
+
+def test_a_folder_that_is_not_a_database_does_not_stop_the_other_inputs(tmp_path, capsys):
+    base = _database(tmp_path)
+    sfile = next(p for p in sorted(base.rglob("*.S*")) if "0059" not in p.name)
+    not_a_database = tmp_path / "loose"
+    not_a_database.mkdir()
+    status, out, err = _pinv([str(not_a_database), str(sfile)], capsys)
+    assert status == 1
+    assert "not a SEISAN database folder" in err and "loose" in err
+    assert len(_lines(out)) == 2  # header and the S-file's solution
+
+
+def test_a_new_empty_database_is_not_an_error(tmp_path, capsys):
+    empty = tmp_path / "REA" / "NEW__"
+    empty.mkdir(parents=True)
+    status, out, err = _pinv([str(empty)], capsys)
+    assert status == 0, err
+    assert "0 events read" in err
