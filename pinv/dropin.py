@@ -21,19 +21,9 @@ import os
 import sys
 
 from seisfoc.errors import SeisfocError
-from seisfoc.fileio import write_atomic
+from seisfoc.fileio import append, write_atomic
 
 HYP_OUT = "hyp.out"
-
-
-def _write(path: str, text: str, mode: str = "w") -> None:
-    """Write (``"w"``) or append (``"a"``) ``text``; a file that cannot be written is a
-    SeisfocError naming it, not a traceback."""
-    try:
-        with open(path, mode) as fh:
-            fh.write(text)
-    except OSError as err:
-        raise SeisfocError(f"cannot write: {err.strerror or err}", path) from None
 
 
 def run(cwd: str = ".", out=None) -> int:
@@ -67,7 +57,7 @@ def run(cwd: str = ".", out=None) -> int:
     n = len(selection)
     if n == 0:
         out.write(f" Number of data used for inversion={legacy.fortran_int(0, 3)}\n ILL=30000\n")
-        _write(os.path.join(cwd, "pinv.out"), legacy.pinv_out_first_line(0))
+        write_atomic(os.path.join(cwd, "pinv.out"), legacy.pinv_out_first_line(0).encode())
         return 0
 
     from pinv.solver import solve
@@ -83,8 +73,8 @@ def run(cwd: str = ".", out=None) -> int:
     )
     out.write(screen)
     pinv_out = legacy.pinv_out_text(n, sdr, sol.n_consistent, sol.n_inconsistent)
-    _write(os.path.join(cwd, "pinv.out"), pinv_out)
-    _write(os.path.join(cwd, "fps.out"), legacy.fps_out_text(sdr), "a")
+    write_atomic(os.path.join(cwd, "pinv.out"), pinv_out.encode())
+    append(os.path.join(cwd, "fps.out"), legacy.fps_out_text(sdr).encode())
     out.write(legacy.events_text(len(events)))
     if len(events) > 1:
         fault_line = legacy.composite_fault_line(sdr, sol.n_inconsistent)

@@ -178,7 +178,7 @@ def solve_event(
         None,
         skipped_blank=skipped,
         nordic_format=event.nordic_format,
-        format_source=getattr(event, "format_source", ""),
+        format_source=event.format_source,
     )
     if len(sel) == 0:
         result.message = "no P polarities"

@@ -618,8 +618,7 @@ class AmplitudeSolution:
         strike of a nearly pure CLVD, whose planes the tensor barely defines) is NaN:
         unresolved. The writers print it as such (see ``resolved_error``), never as NaN.
         """
-        err = np.sqrt(np.maximum(np.diagonal(self.plane_covariances, axis1=1, axis2=2), 0.0))
-        return _mask_unresolved_angles(err)
+        return _mask_unresolved_angles(self.legacy_plane_errors)
 
     @property
     def legacy_plane_errors(self) -> np.ndarray:

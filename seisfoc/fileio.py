@@ -57,3 +57,14 @@ def write_atomic(path, data: bytes, error: type[SeisfocError] = SeisfocError) ->
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def append(path, data: bytes, error: type[SeisfocError] = SeisfocError) -> None:
+    """Append ``data`` to ``path`` (created when missing), as the legacy programs add to
+    a log such as ``fps.out``; raises ``error`` naming the file when it cannot be written.
+    """
+    try:
+        with open(path, "ab") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise error(f"cannot write: {exc.strerror or exc}", path=path) from None

@@ -104,8 +104,12 @@ def test_dropin_unwritable_composite_hyp_out(tmp_path, monkeypatch, capsys):
     (tmp_path / "hyp.out").write_text(text)
     import seisfoc.fileio
 
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    mkstemp = seisfoc.fileio.tempfile.mkstemp
+
+    def refuse(*args, **kwargs):  # only hyp.out's temporary file (pinv.out is written too)
+        if kwargs.get("prefix", "").startswith(".hyp.out."):
+            raise PermissionError(13, "Permission denied")
+        return mkstemp(*args, **kwargs)
 
     monkeypatch.setattr(seisfoc.fileio.tempfile, "mkstemp", refuse)
     with pytest.raises(SeisfocError, match="hyp.out: cannot write: Permission denied"):
