@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 
-from seisfoc.errors import InversionError, NordicError, SeisfocError
+from seisfoc.errors import InversionError, SeisfocError
 from seisfoc.options import int_at_least, real_in, time_argument
 
 #: --nordic-format choices -> the reader's ``nordic_format`` argument
@@ -180,24 +180,11 @@ def _iter_events(args, nordic):
 
     def events():
         for item in args.inputs:
-            if os.path.isdir(item):
-                try:
-                    database = nordic.read_database(item, args.start, args.end, fmt)
-                except SeisfocError as err:
-                    yield 0, err, False
-                    continue
-                for _path, ev in database:
-                    yield 0, ev, True
-                continue
-            try:
-                found = nordic.read_events(item, nordic_format=fmt)
-            except SeisfocError as err:
-                yield 0, err, False
-                continue
-            if not found:
-                yield 0, NordicError("no events in the file", item), False
-            for i, ev in enumerate(found):
-                yield i, ev, False
+            in_database = os.path.isdir(item)
+            pairs = nordic.read_path(item, args.start, args.end, fmt)
+            for i, (path, ev) in enumerate(pairs):
+                # an S-file of a database is skipped; the folder's own error is an error
+                yield (0 if in_database else i), ev, in_database and path != item
 
     return events()
 

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator
 
 from seisfoc import nordic
-from seisfoc.errors import NordicError, SeisfocError
+from seisfoc.errors import SeisfocError
 from seisfoc.options import time_argument
 
 POLARITY_SIGN = {"C": 1, "U": 1, "+": 1, "D": -1, "-": -1}
@@ -50,37 +50,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_input(
-    item: str, start=None, end=None
-) -> Iterator[tuple[str, nordic.Event | SeisfocError]]:
-    """``(path, event or error)`` of one input. A folder is a database: one pair per
-    S-file, or the folder's one error when it is not a database. A file gives all its
-    events, or one error when it cannot be read or holds none."""
-    if os.path.isdir(item):
-        try:
-            return nordic.read_database(item, start=start, end=end)
-        except SeisfocError as err:
-            return iter([(item, err)])
-    try:
-        events = nordic.read_events(item)
-    except SeisfocError as err:
-        return iter([(item, err)])
-    if not events:
-        return iter([(item, NordicError("no events in the file", path=item))])
-    return ((item, event) for event in events)
-
-
 def iter_inputs(
     inputs: list[str], start=None, end=None
 ) -> Iterator[tuple[str, nordic.Event | SeisfocError]]:
-    """Every event of every input (see :func:`read_input`).
+    """Every event of every input (see :func:`seisfoc.nordic.read_path`).
 
     Bad ``start``/``end`` raise :class:`~seisfoc.errors.SeisfocError` at the call; every
     other error is yielded, not raised, so that one bad file never stops a run. An event
     can still raise when its phase fields are decoded: callers catch that per event.
     """
     t0, t1 = nordic.time_range(start, end)
-    return (pair for item in inputs for pair in read_input(item, t0, t1))
+    return (pair for item in inputs for pair in nordic.read_path(item, t0, t1))
 
 
 def p_polarities(event: nordic.Event) -> list[nordic.Phase]:
@@ -150,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     for item in args.inputs:
         in_database = os.path.isdir(item)
         n_items = 0
-        for path, event in read_input(item, t0, t1):
+        for path, event in nordic.read_path(item, t0, t1):
             n_items += 1
             label = "skipped" if in_database and path != item else "error"
             if isinstance(event, SeisfocError):

@@ -1488,6 +1488,28 @@ def read_database(
     return _read_each(_walk(months, t0, t1, keep_going=True), nordic_format)
 
 
+def read_path(
+    item, start=None, end=None, nordic_format: int | None = None
+) -> Iterator[tuple[str, Event | SeisfocError]]:
+    """``(path, event or error)`` of one input a user names: a folder is a database, one
+    pair per S-file (:func:`read_database`), or the folder's one error when it is not a
+    database; a file gives all its events, or one error when it cannot be read or holds
+    none. Nothing is raised, so that one bad input never stops a run of many."""
+    item = os.fspath(item)
+    if os.path.isdir(item):
+        try:
+            return read_database(item, start, end, nordic_format=nordic_format)
+        except SeisfocError as err:
+            return iter([(item, err)])
+    try:
+        events = read_events(item, nordic_format=nordic_format)
+    except SeisfocError as err:
+        return iter([(item, err)])
+    if not events:
+        return iter([(item, NordicError("no events in the file", path=item))])
+    return ((item, event) for event in events)
+
+
 def _read_each(paths, nordic_format) -> Iterator[tuple[str, Event | SeisfocError]]:
     for path in paths:
         if isinstance(path, SeisfocError):  # an unreadable month folder
