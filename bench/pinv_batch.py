@@ -55,7 +55,7 @@ def build(root: Path, n_events: int) -> int:
 
 def run_once(root: Path, mode: str) -> tuple[float, int, int]:
     """(seconds, events, solved) for one pass over the database."""
-    from pinv import program
+    from seisfoc.pinv import program
     from seisfoc import nordic
 
     t0 = time.perf_counter()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 REF = Path(__file__).resolve().parents[2] / "shared" / "reference"
 EVENT = REF / "pinv" / "22-0141-06L.S199508" / "hyp" / "hyp.out"
-DROPIN = "import sys; from pinv.dropin import main; sys.exit(main())"
+DROPIN = "import sys; from seisfoc.pinv.dropin import main; sys.exit(main())"
 
 
 def run_once(cmd, cwd) -> float:

@@ -31,7 +31,7 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    from invdc.dropin import format_invdc
+    from seisfoc.invdc.dropin import format_invdc
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude_programs import load, plot, print_notes, tarea_of, write_fault_plane
 

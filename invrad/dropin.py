@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from invrad.program import invert
+    from seisfoc.invrad.program import invert
     from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
     from seisfoc.invrad_files import (
         error_field,

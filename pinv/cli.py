@@ -237,7 +237,7 @@ def _reporter(bar):
 
 
 def run(args) -> int:
-    from pinv import program
+    from seisfoc.pinv import program
     from seisfoc import nordic
 
     mode = args.mode or ("seisan" if args.prime else "modern")
@@ -326,7 +326,7 @@ def run(args) -> int:
     if args.plot:
         _plot(results, args)
     if args.quakeml:
-        from pinv.quakeml import write_quakeml
+        from seisfoc.pinv.quakeml import write_quakeml
 
         write_quakeml(args.quakeml, results, sources, agency=agency)
     # as `seisfoc events`: anything skipped with an error makes the exit status 1, so
@@ -412,7 +412,7 @@ def _plot(results, args) -> None:
         from seisfoc.plotting import save_beachball
     except ImportError as err:  # matplotlib is an optional dependency
         raise SeisfocError(f"--plot is not available: {err}") from None
-    from pinv import program
+    from seisfoc.pinv import program
 
     pairs = _plot_paths(args.plot, results)
     if not pairs:

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 
-from pinv import program
+from seisfoc.pinv import program
 from seisfoc import mechanism, nordic
 from seisfoc.errors import SeisfocError
 

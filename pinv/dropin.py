@@ -28,7 +28,7 @@ HYP_OUT = "hyp.out"
 
 def run(cwd: str = ".", out=None) -> int:
     """One PINV run in ``cwd``; screen text goes to ``out`` (default stdout)."""
-    from pinv import legacy
+    from seisfoc.pinv import legacy
 
     out = sys.stdout if out is None else out
     path = os.path.join(cwd, HYP_OUT)
@@ -60,7 +60,7 @@ def run(cwd: str = ".", out=None) -> int:
         write_atomic(os.path.join(cwd, "pinv.out"), legacy.pinv_out_first_line(0).encode())
         return 0
 
-    from pinv.solver import solve
+    from seisfoc.pinv.solver import solve
 
     sol = solve(*selection.arrays(), mode="seisan")
     if sol.info == -1:

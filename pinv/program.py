@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pinv import legacy
-from pinv.solver import RCOND, PinvSolution, solve
+from seisfoc.pinv import legacy
+from seisfoc.pinv.solver import RCOND, PinvSolution, solve
 from seisfoc import nordic
 from seisfoc.errors import InversionError, SeisfocError
 
@@ -185,7 +185,7 @@ def solve_event(
         return result
     result.solution = solve(*sel.arrays(), mode=mode, rcond=rcond)
     if uncertainty and len(sel) >= 2:
-        from pinv.uncertainty import estimate
+        from seisfoc.pinv.uncertainty import estimate
 
         result.uncertainty = estimate(
             *sel.arrays(),

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pinv import program
+from seisfoc.pinv import program
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
 from seisfoc.plotting import azimuthal_gap

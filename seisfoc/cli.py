@@ -17,12 +17,12 @@ from seisfoc.errors import SeisfocError
 
 #: sub-command name -> (module implementing configure/run, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("pinv.demo", "run PINV on the example database shipped with seisfoc"),
+    "demo": ("seisfoc.pinv.demo", "run PINV on the example database shipped with seisfoc"),
     "events": ("seisfoc.events", "list the events and P polarities of S-files or a database"),
-    "pinv": ("pinv.cli", "focal mechanism from P polarities (SEISAN's PINV)"),
-    "invrad": ("invrad.cli", "moment tensor from P, SV, SH amplitudes (Ebel's INVRAD)"),
-    "invdc": ("invdc.cli", "best double couple from amplitudes by damped iteration (INVDC)"),
-    "synrad": ("synrad.cli", "forward amplitudes of a mechanism and their fit (SYNRAD)"),
+    "pinv": ("seisfoc.pinv.cli", "focal mechanism from P polarities (SEISAN's PINV)"),
+    "invrad": ("seisfoc.invrad.cli", "moment tensor from P, SV, SH amplitudes (Ebel's INVRAD)"),
+    "invdc": ("seisfoc.invdc.cli", "best double couple from amplitudes by damped iteration (INVDC)"),
+    "synrad": ("seisfoc.synrad.cli", "forward amplitudes of a mechanism and their fit (SYNRAD)"),
 }
 
 

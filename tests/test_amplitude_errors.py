@@ -90,7 +90,7 @@ def test_all_zero_amplitudes_are_one_error(folder, capsys, program):
 
 
 def test_all_zero_amplitudes_dropin_invdc(folder, capsys):
-    from invdc.dropin import main
+    from seisfoc.invdc.dropin import main
 
     r = readings()
     write_inp(folder, r.with_amplitudes(np.zeros(len(r)), True))
@@ -151,7 +151,7 @@ def _horizontal_fault_fit():
 
 
 def test_dip_0_reports_strike_and_rake_unresolved_not_nan():
-    from invdc.dropin import format_invdc
+    from seisfoc.invdc.dropin import format_invdc
 
     r, fit = _horizontal_fault_fit()
     assert fit.rank == 3 and list(fit.resolved) == [False, True, False, True]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from test_nordic_fuzz import BASES, SETTINGS, mutated
 from test_nordic_support import sfile_new, sfile_old
 
-from pinv import legacy, program
+from seisfoc.pinv import legacy, program
 from seisfoc import nordic as N
 from seisfoc.errors import SeisfocError
 

@@ -58,6 +58,12 @@ def _files() -> list[Path]:
     out += sorted(root.glob("nordic2/*/fps.out"))
     out += sorted(root.glob("synthetic/*/hyp.out"))
     out += sorted(root.glob("synthetic/*/fps.out"))
+    out += sorted(root.glob("edge/format_both/*/hyp.out*"))
+    out += sorted(root.glob("edge/format_both/*/fps.out"))
+    out += sorted(root.glob("bundle/*/hyp.out*"))
+    out += sorted(root.glob("bundle/*/fps.out"))
+    out += sorted(root.glob("bundle/*/run2/hyp.out*"))
+    out += sorted(root.glob("bundle/*/run2/fps.out"))
     return out
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from conftest import SHARED_REFERENCE, have_reference
 
-from pinv import program
-from pinv.cli import configure, run
-from pinv.solver import solve
+from seisfoc.pinv import program
+from seisfoc.pinv.cli import configure, run
+from seisfoc.pinv.solver import solve
 from seisfoc import mechanism, nordic
 
 

@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 from conftest import SHARED_REFERENCE, have_reference
 
-from pinv import dropin, legacy
-from pinv.solver import solve
+from seisfoc.pinv import dropin, legacy
+from seisfoc.pinv.solver import solve
 
 SEISAN_DEF = "NORDIC_FORMAT 0.0:old 1.0:both 2.0:new  {:.1f}\n"
 
@@ -234,7 +234,7 @@ def test_zero_polarities_writes_no_fps(tmp_path, reference_dir):
 
 
 def _entry_point(tmp_path) -> subprocess.CompletedProcess:
-    code = "import sys; from pinv.dropin import main; sys.exit(main())"
+    code = "import sys; from seisfoc.pinv.dropin import main; sys.exit(main())"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
@@ -284,7 +284,7 @@ def test_does_not_import_heavy_modules(tmp_path, reference_dir):
     ref = reference_dir / "pinv" / "22-0141-06L.S199508" / "hyp"
     shutil.copyfile(ref / "hyp.out", tmp_path / "hyp.out")
     code = (
-        "import sys; from pinv.dropin import run; run('.'); "
+        "import sys; from seisfoc.pinv.dropin import run; run('.'); "
         "bad = [m for m in ('scipy', 'obspy', 'matplotlib') if m in sys.modules]; "
         "sys.exit(len(bad))"
     )

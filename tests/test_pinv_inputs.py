@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pinv import dropin
+from seisfoc.pinv import dropin
 from seisfoc import mechanism
 from seisfoc.cli import main as seisfoc_main
 from seisfoc.errors import SeisfocError
@@ -66,7 +66,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _dropin(folder: Path) -> subprocess.CompletedProcess:
-    code = "import sys; from pinv.dropin import main; sys.exit(main())"
+    code = "import sys; from seisfoc.pinv.dropin import main; sys.exit(main())"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, timeout=120
     )

@@ -14,7 +14,7 @@ import pytest
 from seisfoc import amplitude as A
 from seisfoc import mechanism
 from seisfoc.velocity import read_invrad_model
-from synrad.dropin import main
+from seisfoc.synrad.dropin import main
 
 
 @pytest.mark.parametrize("case", ["caseA_homog_dc", "caseB_ebelmodel_dc", "caseD_homog_dc_clvd"])
