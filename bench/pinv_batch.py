@@ -56,6 +56,7 @@ def build(root: Path, n_events: int) -> int:
 def run_once(root: Path, mode: str) -> tuple[float, int, int]:
     """(seconds, events, solved) for one pass over the database."""
     from seisfoc.pinv import program
+
     from seisfoc import nordic
 
     t0 = time.perf_counter()

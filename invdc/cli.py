@@ -32,6 +32,7 @@ def configure(parser) -> None:
 
 def run(args) -> int:
     from seisfoc.invdc.dropin import format_invdc
+
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude_programs import load, plot, print_notes, tarea_of, write_fault_plane
 

@@ -29,6 +29,7 @@ def configure(parser) -> None:
 
 def run(args) -> int:
     from seisfoc.invrad.program import invert
+
     from seisfoc import amplitude
     from seisfoc import amplitude_programs as progs
     from seisfoc.amplitude_report import format_report, solution_dict

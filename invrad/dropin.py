@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args) -> int:
     from seisfoc.invrad.program import invert
+
     from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
     from seisfoc.invrad_files import (
         error_field,

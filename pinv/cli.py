@@ -238,6 +238,7 @@ def _reporter(bar):
 
 def run(args) -> int:
     from seisfoc.pinv import program
+
     from seisfoc import nordic
 
     mode = args.mode or ("seisan" if args.prime else "modern")

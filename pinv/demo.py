@@ -19,6 +19,7 @@ import os
 import shutil
 
 from seisfoc.pinv import program
+
 from seisfoc import mechanism, nordic
 from seisfoc.errors import SeisfocError
 

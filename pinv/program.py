@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass, field
 
 import numpy as np
-
 from seisfoc.pinv import legacy
 from seisfoc.pinv.solver import RCOND, PinvSolution, solve
+
 from seisfoc import nordic
 from seisfoc.errors import InversionError, SeisfocError
 

@@ -22,8 +22,8 @@ ObsPy is imported inside the functions.
 from __future__ import annotations
 
 import numpy as np
-
 from seisfoc.pinv import program
+
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
 from seisfoc.plotting import azimuthal_gap

@@ -21,7 +21,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "events": ("seisfoc.events", "list the events and P polarities of S-files or a database"),
     "pinv": ("seisfoc.pinv.cli", "focal mechanism from P polarities (SEISAN's PINV)"),
     "invrad": ("seisfoc.invrad.cli", "moment tensor from P, SV, SH amplitudes (Ebel's INVRAD)"),
-    "invdc": ("seisfoc.invdc.cli", "best double couple from amplitudes by damped iteration (INVDC)"),
+    "invdc": (
+        "seisfoc.invdc.cli",
+        "best double couple from amplitudes by damped iteration (INVDC)",
+    ),
     "synrad": ("seisfoc.synrad.cli", "forward amplitudes of a mechanism and their fit (SYNRAD)"),
 }
 

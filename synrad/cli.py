@@ -25,9 +25,10 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
+    from seisfoc.synrad.dropin import format_synrad
+
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude_programs import load, print_notes, tarea_of
-    from seisfoc.synrad.dropin import format_synrad
 
     loaded = load(args)
     print_notes(loaded, "synrad")

@@ -8,8 +8,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from seisfoc.invdc.dropin import main
+
 from seisfoc import amplitude as A
 from seisfoc import mechanism
 from seisfoc.invrad_files import read_invrad_inp

@@ -9,8 +9,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from seisfoc.invrad.dropin import main
+
 from seisfoc import amplitude as A
 from seisfoc import mechanism
 from seisfoc.invrad_files import format_invrad_inp, fortran_e, fortran_f, parse_invrad_inp

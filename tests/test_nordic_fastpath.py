@@ -13,10 +13,10 @@ from __future__ import annotations
 from conftest import have_reference, reference_path
 from hypothesis import given
 from hypothesis import strategies as st
+from seisfoc.pinv import legacy, program
 from test_nordic_fuzz import BASES, SETTINGS, mutated
 from test_nordic_support import sfile_new, sfile_old
 
-from seisfoc.pinv import legacy, program
 from seisfoc import nordic as N
 from seisfoc.errors import SeisfocError
 

@@ -7,10 +7,10 @@ import shutil
 import numpy as np
 import pytest
 from conftest import SHARED_REFERENCE, have_reference
-
 from seisfoc.pinv import program
 from seisfoc.pinv.cli import configure, run
 from seisfoc.pinv.solver import solve
+
 from seisfoc import mechanism, nordic
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import SHARED_REFERENCE, have_reference
-
 from seisfoc.pinv import dropin, legacy
 from seisfoc.pinv.solver import solve
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from seisfoc.pinv import dropin
+
 from seisfoc import mechanism
 from seisfoc.cli import main as seisfoc_main
 from seisfoc.errors import SeisfocError

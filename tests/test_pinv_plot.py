@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from seisfoc.pinv import program
+
 from seisfoc import mechanism, nordic
 from seisfoc import plotting as P
 from seisfoc.cli import main

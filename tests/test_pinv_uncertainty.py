@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from seisfoc.pinv import program
 from seisfoc.pinv import uncertainty as U
 from seisfoc.pinv.solver import solve
+
 from seisfoc import gridsearch as G
 from seisfoc import mechanism as M
 from seisfoc import nordic

@@ -10,11 +10,11 @@ import sys
 
 import numpy as np
 import pytest
+from seisfoc.synrad.dropin import main
 
 from seisfoc import amplitude as A
 from seisfoc import mechanism
 from seisfoc.velocity import read_invrad_model
-from seisfoc.synrad.dropin import main
 
 
 @pytest.mark.parametrize("case", ["caseA_homog_dc", "caseB_ebelmodel_dc", "caseD_homog_dc_clvd"])
