@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROGRAMS = ("pinv", "invrad", "invdc", "synrad", "cmt")
+PROGRAMS = ("pinv", "invrad", "invdc", "synrad", "cmt", "fps")
 
 
 @pytest.fixture(scope="module")
