@@ -1,0 +1,319 @@
+"""Quality control of observed traces, every decision with a named reason.
+
+pycmt3d checks nothing: a NaN goes straight into A and b, and a gain or polarity error
+biases the answer without a word. Here every observed trace is looked at twice:
+
+* :func:`check_raw` on the trace as read (before processing): non-finite samples, gaps
+  (masked or zero-filled stretches), dead channels, clipping, a sampling interval that
+  contradicts the metadata, and a time span that does not cover what is needed. Some
+  findings are *repairs* (a different sampling rate is resampled and used, short
+  zero-filled gaps at the ends are cut off); the others reject the trace.
+* :func:`check_against_synthetic` on the processed trace beside the reference synthetic
+  of the same component: an implausible amplitude ratio (a gain error), a reversed
+  polarity (strongly negative correlation), a time shift beyond the allowed lag.
+
+Each function returns :class:`QCResult` records (``status`` "ok", "repaired" or
+"rejected", a stable ``reason`` code, a human-readable ``detail``); the codes are listed
+in :data:`REASONS` and appear unchanged in the JSON and text reports. The functions are
+pure (numpy arrays in, records out) so that any stage or scheduler can call them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: every reason code this module can give, with what it means
+REASONS: dict[str, str] = {
+    "non_finite": "NaN or infinite samples",
+    "gap": "a gap or overlap: a masked or zero-filled stretch inside the trace",
+    "dead_channel": "constant or all-zero samples",
+    "clipped": "flat tops at the peak amplitude (the recorder saturated)",
+    "sampling_mismatch": "the header's sampling interval contradicts the metadata",
+    "resampled": "a different sampling rate than the others; resampled and used",
+    "too_short": "the trace does not cover the time span the windows need",
+    "no_metadata": "the station is missing from the station list or StationXML",
+    "missing_component": "a component is missing; the others are used",
+    "amplitude_ratio": "implausible amplitude against the synthetic (gain error?)",
+    "reversed_polarity": "strongly negative correlation with the synthetic",
+    "time_shift": "the time shift against the synthetic exceeds the allowed lag",
+    "too_few_samples": "too few samples to judge",
+}
+
+
+@dataclass(frozen=True)
+class QCThresholds:
+    """Limits of the checks (defaults suit long-period GSN records)."""
+
+    #: longest zero-filled stretch (samples) tolerated inside a trace
+    max_zero_run: int = 10
+    #: a flat top is a run of at least this many samples within `clip_tolerance` of the
+    #: peak; the trace is clipped when such runs hold `clip_fraction` of its samples
+    clip_run: int = 4
+    clip_tolerance: float = 1e-3
+    clip_fraction: float = 0.002
+    #: relative tolerance between header and metadata sampling intervals
+    delta_tolerance: float = 1e-3
+    #: |ln(A_obs / A_syn)| above ln(max_amplitude_ratio) rejects (10 = a factor of 10)
+    max_amplitude_ratio: float = 5.0
+    #: a zero-lag-or-best correlation below -reversed_cc marks a reversed polarity
+    reversed_cc: float = 0.7
+    #: largest allowed |time shift| (s) of the data against the synthetic
+    max_time_shift_s: float = 30.0
+    #: fewest samples a trace must have
+    min_samples: int = 16
+
+
+@dataclass(frozen=True)
+class QCResult:
+    """One decision about one trace (or one station's component set)."""
+
+    code: str  # NET.STA
+    component: str  # channel or component letter ("" for the whole station)
+    status: str  # "ok", "repaired" or "rejected"
+    reason: str = ""  # a key of REASONS ("" when ok)
+    detail: str = ""
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == "rejected"
+
+
+@dataclass
+class RawTrace:
+    """A trace as read, before any processing (times in seconds on any common clock)."""
+
+    code: str
+    component: str
+    start_s: float
+    delta_s: float
+    samples: np.ndarray  # float; a numpy masked array marks gaps as masked samples
+    metadata_delta_s: float | None = None  # from StationXML, when known
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.delta_s * (len(self.samples) - 1)
+
+
+def _reject(trace: RawTrace, reason: str, detail: str) -> QCResult:
+    return QCResult(trace.code, trace.component, "rejected", reason, detail)
+
+
+def _longest_run(mask: np.ndarray) -> tuple[int, int]:
+    """Length and start index of the longest run of True in a 1-D boolean array."""
+    if not mask.any():
+        return 0, -1
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    starts, ends = edges[::2], edges[1::2]
+    k = int(np.argmax(ends - starts))
+    return int(ends[k] - starts[k]), int(starts[k])
+
+
+def _clipped_fraction(x: np.ndarray, th: QCThresholds) -> float:
+    """Fraction of samples in flat-topped runs at the peak (either sign)."""
+    peak = np.max(np.abs(x))
+    near = np.abs(np.abs(x) - peak) <= th.clip_tolerance * peak
+    padded = np.concatenate(([False], near, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    lengths = edges[1::2] - edges[::2]
+    return float(lengths[lengths >= th.clip_run].sum()) / x.size
+
+
+def check_raw(
+    trace: RawTrace,
+    need_start_s: float | None = None,
+    need_end_s: float | None = None,
+    thresholds: QCThresholds | None = None,
+) -> QCResult:
+    """Judge one raw trace.
+
+    Parameters
+    ----------
+    trace
+        The samples as read; masked samples (ObsPy's merge of a gappy stream) are gaps.
+    need_start_s, need_end_s
+        The time span the later stages need (the earliest window start and latest window
+        end, with the taper); ``None`` skips the coverage check.
+    thresholds
+        Limits of the checks.
+
+    Returns
+    -------
+    QCResult
+        ``rejected`` with the first failing reason in the order non-finite, too few
+        samples, gap, dead channel, clipping, sampling, coverage; ``repaired`` when the
+        trace can be used after a change the caller must make (resampling); else ``ok``.
+    """
+    th = thresholds or QCThresholds()
+    x = trace.samples
+    if np.ma.isMaskedArray(x) and np.ma.getmaskarray(x).any():
+        masked = np.ma.getmaskarray(x)
+        run, start = _longest_run(masked)
+        return _reject(
+            trace,
+            "gap",
+            f"{int(masked.sum())} masked samples, longest run {run} from "
+            f"t = {trace.start_s + start * trace.delta_s:.1f} s",
+        )
+    x = np.asarray(np.ma.getdata(x), dtype=float)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        return _reject(trace, "non_finite", f"{int(bad.sum())} of {x.size} samples NaN or inf")
+    if x.size < th.min_samples:
+        return _reject(trace, "too_few_samples", f"{x.size} samples (< {th.min_samples})")
+    if not np.isfinite(trace.delta_s) or trace.delta_s <= 0:
+        return _reject(trace, "sampling_mismatch", f"sampling interval {trace.delta_s!r} s")
+    if np.ptp(x) == 0.0:
+        return _reject(trace, "dead_channel", f"all {x.size} samples equal {x[0]:g}")
+    zeros = x == 0.0
+    run, start = _longest_run(zeros)
+    if run > th.max_zero_run:
+        return _reject(
+            trace,
+            "gap",
+            f"{run} zero samples from t = {trace.start_s + start * trace.delta_s:.1f} s "
+            f"(zero-filled gap)",
+        )
+    clipped = _clipped_fraction(x, th)
+    if clipped >= th.clip_fraction:
+        return _reject(
+            trace, "clipped", f"{100 * clipped:.1f} % of the samples in flat tops at the peak"
+        )
+    if trace.metadata_delta_s is not None:
+        rel = abs(trace.delta_s - trace.metadata_delta_s) / trace.metadata_delta_s
+        if rel > th.delta_tolerance:
+            return _reject(
+                trace,
+                "sampling_mismatch",
+                f"header delta {trace.delta_s:g} s, metadata {trace.metadata_delta_s:g} s",
+            )
+    if need_start_s is not None and trace.start_s > need_start_s + 0.5 * trace.delta_s:
+        return _reject(
+            trace,
+            "too_short",
+            f"starts at {trace.start_s:.1f} s, needed from {need_start_s:.1f} s",
+        )
+    if need_end_s is not None and trace.end_s < need_end_s - 0.5 * trace.delta_s:
+        return _reject(
+            trace, "too_short", f"ends at {trace.end_s:.1f} s, needed to {need_end_s:.1f} s"
+        )
+    return QCResult(trace.code, trace.component, "ok")
+
+
+def check_sampling_rates(traces: list[RawTrace]) -> list[QCResult]:
+    """Traces whose sampling interval differs from the most common one are to be
+    resampled (and used): one ``repaired`` result for each, ``ok`` for the others."""
+    if not traces:
+        return []
+    deltas = np.array([t.delta_s for t in traces])
+    values, counts = np.unique(np.round(deltas, 9), return_counts=True)
+    common = float(values[np.argmax(counts)])
+    out = []
+    for t in traces:
+        if abs(t.delta_s - common) > 1e-9 * common:
+            out.append(
+                QCResult(
+                    t.code,
+                    t.component,
+                    "repaired",
+                    "resampled",
+                    f"{1 / t.delta_s:g} samples/s resampled to {1 / common:g}",
+                )
+            )
+        else:
+            out.append(QCResult(t.code, t.component, "ok"))
+    return out
+
+
+def check_components(code: str, present: set[str], wanted: tuple[str, ...]) -> list[QCResult]:
+    """One ``missing_component`` note per wanted component that is absent (the station is
+    still used with what it has)."""
+    return [
+        QCResult(code, comp, "repaired", "missing_component", f"no {comp} component")
+        for comp in wanted
+        if comp not in present
+    ]
+
+
+def _best_lag(obs: np.ndarray, syn: np.ndarray, max_lag: int) -> tuple[int, float, int, float]:
+    """Lag (samples, obs later positive) and value of the largest and of the most negative
+    normalised cross-correlation within +-max_lag."""
+    n = obs.size
+    norm = np.sqrt(np.dot(obs, obs) * np.dot(syn, syn))
+    full = np.correlate(obs, syn, mode="full") / norm  # lag k at index k + n - 1
+    lo, hi = max(0, n - 1 - max_lag), min(full.size, n + max_lag)
+    part = full[lo:hi]
+    kmax, kmin = int(np.argmax(part)), int(np.argmin(part))
+    return kmax + lo - (n - 1), float(part[kmax]), kmin + lo - (n - 1), float(part[kmin])
+
+
+def check_against_synthetic(
+    code: str,
+    component: str,
+    obs: np.ndarray,
+    syn: np.ndarray,
+    dt_s: float,
+    thresholds: QCThresholds | None = None,
+) -> QCResult:
+    """Judge a processed observed trace against the reference synthetic of the same
+    component on the same time grid.
+
+    Parameters
+    ----------
+    code, component
+        Station code ``NET.STA`` and component letter (for the result).
+    obs, syn
+        Processed traces, same length and time grid.
+    dt_s
+        Sampling interval (s).
+    thresholds
+        Limits: amplitude ratio, reversed-polarity correlation, allowed time shift.
+
+    Returns
+    -------
+    QCResult
+        ``rejected`` with ``amplitude_ratio``, ``reversed_polarity`` or ``time_shift``,
+        else ``ok``. A synthetic without energy (a nodal trace) is not judged.
+    """
+    th = thresholds or QCThresholds()
+    obs = np.asarray(obs, dtype=float)
+    syn = np.asarray(syn, dtype=float)
+    if obs.shape != syn.shape or obs.ndim != 1:
+        raise ValueError(f"obs {obs.shape} and syn {syn.shape} must be equal 1-D shapes")
+    e_obs, e_syn = float(np.dot(obs, obs)), float(np.dot(syn, syn))
+    if e_syn == 0.0 or e_obs == 0.0:
+        return QCResult(code, component, "ok", "", "no energy to compare")
+    ratio = np.sqrt(e_obs / e_syn)
+    if abs(np.log(ratio)) > np.log(th.max_amplitude_ratio):
+        return QCResult(
+            code,
+            component,
+            "rejected",
+            "amplitude_ratio",
+            f"RMS of the data {ratio:.3g} x the synthetic's "
+            f"(allowed 1/{th.max_amplitude_ratio:g} to {th.max_amplitude_ratio:g})",
+        )
+    max_lag = max(1, int(round(th.max_time_shift_s / dt_s)))
+    search = min(obs.size - 1, 2 * max_lag)
+    lag_max, cc_max, lag_min, cc_min = _best_lag(obs, syn, search)
+    if cc_min < -th.reversed_cc and -cc_min > cc_max:
+        return QCResult(
+            code,
+            component,
+            "rejected",
+            "reversed_polarity",
+            f"correlation {cc_min:.2f} at {lag_min * dt_s:+.1f} s (best positive {cc_max:.2f})",
+        )
+    if abs(lag_max) > max_lag:
+        return QCResult(
+            code,
+            component,
+            "rejected",
+            "time_shift",
+            f"best correlation {cc_max:.2f} at {lag_max * dt_s:+.1f} s "
+            f"(allowed +-{th.max_time_shift_s:g} s)",
+        )
+    return QCResult(code, component, "ok")
