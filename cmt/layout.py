@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .records import RUNS
+from .records import CENTRED_RUNS, RUNS
 
 CONFIG_NAME = "seisfoc-cmt.toml"
 
@@ -76,8 +76,10 @@ class EventLayout:
     def run_output(self, run: str, iteration: int = 0) -> Path:
         return self.run_dir(run, iteration) / "OUTPUT_FILES"
 
-    def runs(self) -> tuple[str, ...]:
-        return RUNS
+    def runs(self, centred: bool = False) -> tuple[str, ...]:
+        """The run folders: the ten of forward differences, plus ``CMT_depth_m``,
+        ``CMT_lon_m``, ``CMT_lat_m`` when ``centred``."""
+        return RUNS + CENTRED_RUNS if centred else RUNS
 
     # stage outputs
     @property

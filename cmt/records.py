@@ -31,6 +31,13 @@ RUNS = (
 )
 #: run of each parameter (same order as PARAMETERS)
 RUN_OF_PARAMETER = dict(zip(PARAMETERS, RUNS[1:], strict=True))
+#: the three extra runs of centred differences (location parameter minus its step)
+CENTRED_RUNS = ("CMT_depth_m", "CMT_lon_m", "CMT_lat_m")
+#: minus-step run of each location parameter (centred differences)
+MINUS_RUN_OF_PARAMETER = {"depth_km": "CMT_depth_m", "longitude": "CMT_lon_m",
+                          "latitude": "CMT_lat_m"}  # fmt: skip
+#: every run folder name that may occur
+ALL_RUNS = RUNS + CENTRED_RUNS
 COMPONENTS = ("Z", "R", "T")
 
 
