@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# one receiver of a SPECFEM STATIONS file (defined with its reader and writer)
+from seisfoc.io.specfem_stations import Station  # noqa: F401  (re-exported)
+
 #: parameter names in the order of the Jacobian's columns
 PARAMETERS = ("mrr", "mtt", "mpp", "mrt", "mrp", "mtp", "depth_km", "longitude", "latitude")
 #: SPECFEM/GCMT3D run folder of each perturbation (``CMT_SIMs/<run>``); "CMT" is the reference
@@ -39,22 +42,6 @@ MINUS_RUN_OF_PARAMETER = {"depth_km": "CMT_depth_m", "longitude": "CMT_lon_m",
 #: every run folder name that may occur
 ALL_RUNS = RUNS + CENTRED_RUNS
 COMPONENTS = ("Z", "R", "T")
-
-
-@dataclass(frozen=True)
-class Station:
-    """One receiver of a SPECFEM ``STATIONS`` file."""
-
-    network: str
-    station: str
-    latitude: float
-    longitude: float
-    elevation_m: float = 0.0
-    burial_m: float = 0.0
-
-    @property
-    def code(self) -> str:
-        return f"{self.network}.{self.station}"
 
 
 @dataclass
@@ -114,3 +101,38 @@ class Rejection:
 class WindowSelection:
     windows: list[Window] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+
+
+@dataclass
+class RawTrace:
+    """One component as read (before processing): sample k at ``t0_s + k * dt_s`` seconds
+    relative to the centroid time of the run (synthetics) or of the reference CMT (data)."""
+
+    t0_s: float
+    dt_s: float
+    data: np.ndarray  # (n_sample,) float64
+
+    @property
+    def end_s(self) -> float:
+        return self.t0_s + self.dt_s * (self.data.size - 1)
+
+
+@dataclass
+class RawWaveforms:
+    """The traces of one data set (the observed data, or one run's synthetics), as read.
+
+    ``traces[code][component]`` with ``code`` = ``NET.STA`` and ``component`` one of
+    ``"Z"``, ``"N"``, ``"E"`` (observed data may also hold ``"1"``/``"2"`` before rotation).
+    ``source`` names what was read (a folder or file) for messages; ``kind`` is
+    ``"synthetic"`` or ``"observed"``; ``units`` is ``"m"`` (displacement) unless a
+    response still has to be removed (``"counts"``).
+    """
+
+    traces: dict[str, dict[str, RawTrace]] = field(default_factory=dict)
+    source: str = ""
+    kind: str = "synthetic"
+    units: str = "m"
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted(self.traces)
