@@ -69,15 +69,16 @@ def agency(sfile_path=None, cwd: str = ".") -> str:
     return station_file_agency(path) if path else ""
 
 
-def nordic_format_setting(cwd: str = ".") -> int:
-    """OLD_NORDIC or NORDIC2, as SEISAN decides: ``NORDIC_FORMAT`` in the first SEISAN.DEF
-    found (working folder, then ``$SEISAN_TOP/DAT``); old Nordic when it is not set."""
+def nordic_format_value(cwd: str = ".") -> float:
+    """``NORDIC_FORMAT`` (0.0 old, 1.0 both: old or Nordic2 in, Nordic2 out, 2.0 Nordic2) of
+    the first SEISAN.DEF found (working folder, then ``$SEISAN_TOP/DAT``); 0.0 when unset.
+    A SEISAN.DEF that is a FIFO, a device or a folder is an error naming it."""
+    from seisfoc.fileio import read_input
+
     for path in candidates("SEISAN.DEF", cwd):
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
+        if not os.path.lexists(path):
             continue
+        data = read_input(path, what="a SEISAN.DEF file", error=NordicError)
         for number, raw in enumerate(data.splitlines(), 1):
             if not raw.startswith(b"NORDIC_FORMAT"):
                 continue
@@ -97,6 +98,13 @@ def nordic_format_setting(cwd: str = ".") -> int:
                 raise NordicError(
                     f"unknown NORDIC_FORMAT {value:g} (0 old, 1 or 2 Nordic2)", path, number, 41
                 )
-            return OLD_NORDIC if value == 0.0 else NORDIC2
-        return OLD_NORDIC
-    return OLD_NORDIC
+            return value
+        return 0.0
+    return 0.0
+
+
+def nordic_format_setting(cwd: str = ".") -> int:
+    """OLD_NORDIC or NORDIC2, as SEISAN decides: ``NORDIC_FORMAT`` in the first SEISAN.DEF
+    found (working folder, then ``$SEISAN_TOP/DAT``); old Nordic when it is not set
+    (1.0, "both", writes Nordic2: see :func:`nordic_format_value`)."""
+    return OLD_NORDIC if nordic_format_value(cwd) == 0.0 else NORDIC2
