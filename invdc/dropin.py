@@ -3,7 +3,8 @@
 Reads invrad.inp and invrad.mod in the current directory, asks on standard input for a
 starting strike, dip, rake and a step factor in (0, 1] unless given as options, runs a
 damped Gauss-Newton iteration with canonical angles after every step, and prints the path
-and the final mechanism, moment and errors (also written to invdc.out).
+and the final mechanism, moment and errors (also written to invdc.out). Exit status 1
+when the iteration does not converge (2 is a usage error).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from seisfoc.amplitude_programs import (
+from seisfoc.cli.options import (
     dip_deg,
     finite_float,
     non_negative_float,
@@ -21,6 +22,7 @@ from seisfoc.amplitude_programs import (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The options of the drop-in ``invdc``."""
     parser = argparse.ArgumentParser(
         prog="invdc", description="Best double couple from amplitudes by damped iteration."
     )
@@ -37,47 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def format_invdc(inp, depth, result) -> str:
-    """INVDC's report; an error it cannot give is printed ``unres`` with the reason."""
-    import numpy as np
+def run(args: argparse.Namespace) -> int:
+    """Run the drop-in ``invdc``; returns the exit status (1 when not converged)."""
+    from seisfoc.invdc.gauss_newton import fit_double_couple
+    from seisfoc.invdc.report import format_invdc
 
-    from seisfoc.invrad_files import error_field, fortran_e, fortran_f, plane_line
-
-    lines = [
-        f" Source depth:{fortran_f(depth, 6, 2)} km",
-        f" Double-couple inversion for: {inp.title[:40]}",
-        " ",
-        " ITER  STRIKE     DIP    RAKE      MOMENT  RMS (microns)",
-    ]
-    for step in result.path:
-        lines.append(
-            f"{step.iteration:5d}{fortran_f(step.strike, 8, 2)}{fortran_f(step.dip, 8, 2)}"
-            f"{fortran_f(step.rake % 360.0, 8, 2)}{fortran_f(step.moment, 12, 2)}"
-            f"{fortran_e(step.rms_microns, 13, 5)}"
-        )
-    e = result.errors
-    aux, aux_errors = result.auxiliary_plane_errors()
-    lines += [
-        " ",
-        " " + ("converged" if result.converged else "NOT CONVERGED: result of the last step"),
-        plane_line(result.strike, result.dip, result.rake, e[:3]),
-        plane_line(*aux, aux_errors),
-        " EVENT MOMENT=" + fortran_f(result.moment, 10, 2) + " +-" + error_field(e[3], 10, 2)
-        + " x E16 DYNE-CM",
-        "  RMS error=" + fortran_e(result.rms_microns, 12, 5) + " microns",
-    ]  # fmt: skip
-    if not (np.all(np.isfinite(e)) and np.all(np.isfinite(aux_errors))):
-        why = result.unresolved_reason or (
-            "the standard deviation exceeds the angle's range or the field: the readings "
-            "barely constrain it"
-        )
-        lines.append(f" unres = error unresolved: {why}")
-    return "\n".join(lines) + "\n"
-
-
-def run(args) -> int:
     from seisfoc import amplitude
-    from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
+    from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
     from seisfoc.invrad_files import ask_values
 
     legacy = read_legacy_inputs(args.input, args.model)
@@ -92,7 +60,7 @@ def run(args) -> int:
     green = amplitude.green_functions(
         legacy.inp.readings, legacy.model, legacy.source_depth_km, mode=args.mode
     )
-    result = amplitude.fit_double_couple(
+    result = fit_double_couple(
         green, legacy.inp.readings, *values, step_factor=step,
         sigma_microns=legacy.sigma_microns, damping=args.damping,
         max_iterations=args.max_iterations,
@@ -100,10 +68,11 @@ def run(args) -> int:
     text = format_invdc(legacy.inp, legacy.source_depth_km, result)
     write_atomic(args.output, text)
     sys.stdout.write(text)
-    return 0 if result.converged else 2
+    return 0 if result.converged else 1
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``invdc`` executable; returns the exit status."""
     from seisfoc.cli import run_reporting_errors
 
     return run_reporting_errors("invdc", run, build_parser().parse_args(argv))

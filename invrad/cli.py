@@ -12,48 +12,54 @@ source depth is the header's and the model and station coordinates come from the
 
 from __future__ import annotations
 
+import argparse
 import json
 
 PROGRAM = "INVRAD"
 
 
-def configure(parser) -> None:
-    from seisfoc.amplitude_programs import add_common_options, add_write_options, bootstrap_count
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``seisfoc invrad``."""
+    from seisfoc.cli.amplitude import add_amplitude_inputs, add_amplitude_outputs
+    from seisfoc.cli.options import bootstrap_count
 
-    add_common_options(parser)
-    add_write_options(parser)
+    add_amplitude_inputs(parser)
+    add_amplitude_outputs(parser, write=True)
     parser.add_argument("--bootstrap", type=bootstrap_count, default=0, metavar="N",
                         help="also estimate errors from N >= 2 bootstrap resamples")  # fmt: skip
     parser.add_argument("--output", help="also write Ebel's invrad.out layout to this file")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run ``seisfoc invrad``; returns the exit status."""
+    from seisfoc.invrad.inversion import bootstrap
     from seisfoc.invrad.program import invert
+    from seisfoc.invrad.report import format_report, solution_dict
 
-    from seisfoc import amplitude
-    from seisfoc import amplitude_programs as progs
-    from seisfoc.amplitude_report import format_report, solution_dict
+    from seisfoc.amplitude import inputs, outputs
+    from seisfoc.cli.amplitude import load, print_notes
     from seisfoc.invrad_files import format_invrad_out
 
     if args.prime:
         args.write = True
-    loaded = progs.load(args)
-    progs.print_notes(loaded, "invrad")
+    loaded = load(args)
+    print_notes(loaded, "invrad")
     inp, model, depth, sigma = loaded.inp, loaded.model, loaded.depth, loaded.sigma
     result = invert(inp, model, depth, sigma, mode=args.mode, ray_mode=args.ray_mode,
-                    tarea_s=progs.tarea_of(args))  # fmt: skip
+                    tarea_s=inputs.tarea_or_default(args.tarea))  # fmt: skip
     sol = result.solution
     boot = None
     if args.bootstrap:
-        boot = amplitude.bootstrap(result.green, inp.readings, sol, args.bootstrap)
+        boot = bootstrap(result.green, inp.readings, sol, args.bootstrap)
     if args.output:
-        progs.write_atomic(args.output, format_invrad_out(inp, model, depth, sol))
+        inputs.write_atomic(args.output, format_invrad_out(inp, model, depth, sol))
     written = None
     if args.write:
         plane, errors = sol.planes[0], sol.plane_errors[0]
-        written = progs.write_fault_plane(args, loaded, PROGRAM, *plane, errors)
+        written = outputs.write_fault_plane(loaded, PROGRAM, *plane, errors, agency=args.agency,
+                                            prime=args.prime, input_path=args.input)  # fmt: skip
     if args.plot:
-        progs.plot(args, loaded, sol.fit.moment_tensor_ned, result.green)
+        outputs.plot(args.plot, loaded, sol.fit.moment_tensor_ned, result.green)
     if args.json:
         d = solution_dict(inp.readings, sol, boot)
         d["source_depth_km"] = depth

@@ -16,6 +16,7 @@ from seisfoc.errors import SeisfocError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The options of the drop-in ``invrad``."""
     parser = argparse.ArgumentParser(
         prog="invrad",
         description="Moment tensor from P, SV, SH amplitudes (Ebel's INVRAD, drop-in).",
@@ -29,10 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run the drop-in ``invrad``; returns the exit status."""
     from seisfoc.invrad.program import invert
 
-    from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
+    from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
     from seisfoc.invrad_files import (
         error_field,
         format_invrad_failure,
@@ -60,6 +62,7 @@ def run(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``invrad`` executable; returns the exit status."""
     from seisfoc.cli import run_reporting_errors
 
     return run_reporting_errors("invrad", run, build_parser().parse_args(argv))

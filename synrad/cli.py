@@ -5,49 +5,42 @@ Readings from an ``invrad.inp`` or an S-file (see ``seisfoc invrad``).
 
 from __future__ import annotations
 
+import argparse
 import json
-import math
 
 
-def configure(parser) -> None:
-    from seisfoc.amplitude_programs import (
-        StrikeDipRake,
-        add_common_options,
-        finite_float,
-        positive_float,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``seisfoc synrad``."""
+    from seisfoc.cli.amplitude import add_amplitude_inputs, add_amplitude_outputs
+    from seisfoc.cli.options import StrikeDipRake, finite_float, positive_float
 
-    add_common_options(parser)
+    add_amplitude_inputs(parser)
+    add_amplitude_outputs(parser, write=False)
     parser.add_argument("--sdr", nargs=3, type=finite_float, required=True,
                         action=StrikeDipRake, metavar=("STRIKE", "DIP", "RAKE"),
                         help="mechanism (deg; dip in [0, 90])")  # fmt: skip
     parser.add_argument("--moment", type=positive_float, required=True, help="1e16 dyne-cm")
 
 
-def run(args) -> int:
-    from seisfoc.synrad.dropin import format_synrad
+def run(args: argparse.Namespace) -> int:
+    """Run ``seisfoc synrad``; returns the exit status."""
+    from seisfoc.synrad.forward import synthetic_fit
+    from seisfoc.synrad.report import format_synrad, rows_dict
 
     from seisfoc import amplitude, mechanism
-    from seisfoc.amplitude_programs import load, print_notes, tarea_of
+    from seisfoc.amplitude import inputs
+    from seisfoc.cli.amplitude import load, print_notes
 
     loaded = load(args)
     print_notes(loaded, "synrad")
     inp, model, depth = loaded.inp, loaded.model, loaded.depth
     green = amplitude.green_functions(inp.readings, model, depth, args.mode,
-                                      tarea_s=tarea_of(args), ray_mode=args.ray_mode)  # fmt: skip
+                                      tarea_s=inputs.tarea_or_default(args.tarea),
+                                      ray_mode=args.ray_mode)  # fmt: skip
     tensor = mechanism.moment_tensor_ned(*args.sdr, args.moment)
-    fit = amplitude.synthetic_fit(green, inp.readings, tensor, args.moment)
+    fit = synthetic_fit(green, inp.readings, tensor, args.moment)
     if args.json:
-
-        def finite(x):  # JSON has no NaN: a reading predicted as 0 has no ratio
-            x = float(x)
-            return x if math.isfinite(x) else None
-
-        print(json.dumps([
-            {"label": inp.readings.label(i), "observed": float(fit.observed[i]),
-             "predicted": float(fit.predicted[i]), "residual": float(fit.residuals[i]),
-             "ratio": finite(fit.ratio[i]), "implied_moment": finite(fit.implied_moment[i])}
-            for i in range(len(inp.readings))], indent=1))  # fmt: skip
+        print(json.dumps(rows_dict(inp, fit), indent=1))
     else:
         print(format_synrad(inp, depth, *args.sdr, args.moment, fit,
                             green.radial_toward_source), end="")  # fmt: skip

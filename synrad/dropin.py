@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from seisfoc.amplitude_programs import dip_deg, finite_float, positive_float
+from seisfoc.cli.options import dip_deg, finite_float, positive_float
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The options of the drop-in ``synrad``."""
     parser = argparse.ArgumentParser(
         prog="synrad", description="Forward amplitudes of a mechanism and their fit (SYNRAD)."
     )
@@ -29,43 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def format_synrad(inp, depth, strike, dip, rake, moment, fit, radial_toward_source) -> str:
-    from seisfoc.invrad_files import fortran_e, fortran_f
+def run(args: argparse.Namespace) -> int:
+    """Run the drop-in ``synrad``; returns the exit status."""
+    from seisfoc.synrad.forward import synthetic_fit
+    from seisfoc.synrad.report import format_synrad
 
-    readings = inp.readings
-    flip = (readings.component == "R") & (not radial_toward_source)
-    sign = [-1.0 if f else 1.0 for f in flip]
-    lines = [
-        f" Source depth:{fortran_f(depth, 6, 2)} km",
-        f" Synthetic amplitudes for: {inp.title[:40]}",
-        f" STRIKE={fortran_f(strike, 7, 2)}  DIP={fortran_f(dip, 6, 2)}"
-        f"  RAKE={fortran_f(rake % 360.0, 7, 2)}  MOMENT={fortran_f(moment, 10, 2)} x E16 DYNE-CM",
-        " ",
-        " STA  C PS  DIST    AZ      AMP OBS     AMP CALC     RESIDUAL    OBS/CALC  MOMENT(E16)",
-    ]
-    for i in range(len(readings)):
-        lines.append(
-            " "
-            + readings.station[i][:4].ljust(4)
-            + " "
-            + readings.component[i]
-            + " "
-            + readings.phase[i].ljust(2)
-            + fortran_f(readings.distance_km[i], 6, 2)
-            + fortran_f(readings.azimuth_deg[i], 8, 2)
-            + fortran_e(sign[i] * fit.observed[i], 13, 5)
-            + fortran_e(sign[i] * fit.predicted[i], 13, 5)
-            + fortran_e(sign[i] * fit.residuals[i], 13, 5)
-            + fortran_f(fit.ratio[i], 12, 3)
-            + fortran_f(fit.implied_moment[i], 13, 2)
-        )
-    lines.append("  RMS error=" + fortran_e(fit.rms_microns, 12, 5) + " microns")
-    return "\n".join(lines) + "\n"
-
-
-def run(args) -> int:
     from seisfoc import amplitude, mechanism
-    from seisfoc.amplitude_programs import read_legacy_inputs, write_atomic
+    from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
     from seisfoc.invrad_files import ask_values
 
     legacy = read_legacy_inputs(args.input, args.model, ask_sigma=False)
@@ -81,7 +52,7 @@ def run(args) -> int:
         legacy.inp.readings, legacy.model, legacy.source_depth_km, mode=args.mode
     )
     tensor = mechanism.moment_tensor_ned(strike, dip, rake, moment)
-    fit = amplitude.synthetic_fit(green, legacy.inp.readings, tensor, moment)
+    fit = synthetic_fit(green, legacy.inp.readings, tensor, moment)
     text = format_synrad(
         legacy.inp, legacy.source_depth_km, strike, dip, rake, moment, fit,
         green.radial_toward_source,
@@ -92,6 +63,7 @@ def run(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``synrad`` executable; returns the exit status."""
     from seisfoc.cli import run_reporting_errors
 
     return run_reporting_errors("synrad", run, build_parser().parse_args(argv))

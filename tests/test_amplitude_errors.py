@@ -14,6 +14,8 @@ import sys
 
 import numpy as np
 import pytest
+from seisfoc.invdc import gauss_newton as GN
+from seisfoc.invrad import inversion as INV
 
 from seisfoc import amplitude as A
 from seisfoc import mechanism
@@ -83,7 +85,7 @@ def one_line_error(capsys) -> str:
 def test_all_zero_amplitudes_are_one_error(folder, capsys, program):
     r = readings()
     write_inp(folder, r.with_amplitudes(np.zeros(len(r)), True))
-    argv = [program, "invrad.inp"] + (["--start", "100", "50", "-60"] if program == "invdc" else [])
+    argv = [program, "invrad.inp"] + (["--sdr", "100", "50", "-60"] if program == "invdc" else [])
     assert seisfoc_main(argv) == 1
     err = one_line_error(capsys)
     assert "invrad.inp" in err and "every amplitude is 0" in err
@@ -105,7 +107,7 @@ def test_identical_readings_cannot_resolve_a_double_couple(folder, capsys):
     r = synthetic(readings(1, (("Z", "P"),)))
     five = r.subset([0, 0, 0, 0, 0])
     write_inp(folder, five)
-    assert seisfoc_main(["invdc", "invrad.inp", "--start", "100", "50", "-60"]) == 1
+    assert seisfoc_main(["invdc", "invrad.inp", "--sdr", "100", "50", "-60"]) == 1
     err = one_line_error(capsys)
     assert "resolve only 1 of the 5 moment-tensor elements" in err and "at least 4" in err
 
@@ -114,7 +116,7 @@ def test_fewer_than_4_readings(folder):
     r = synthetic(readings(3, (("Z", "P"),)))
     green = A.green_functions(r, MODEL, DEPTH, mode="seisan")
     with pytest.raises(InversionError, match="3 readings: at least 4"):
-        A.fit_double_couple(green, r, 200, 40, 90, sigma_microns=0.1)
+        GN.fit_double_couple(green, r, 200, 40, 90, sigma_microns=0.1)
 
 
 def test_four_readings_without_sigma_have_no_errors_to_give():
@@ -124,13 +126,13 @@ def test_four_readings_without_sigma_have_no_errors_to_give():
     rank = np.linalg.matrix_rank(green.matrix)
     assert rank == 4
     with pytest.raises(InversionError, match="give a data standard deviation"):
-        A.fit_double_couple(green, r, 200, 40, 90)
+        GN.fit_double_couple(green, r, 200, 40, 90)
 
 
 def test_a_good_fit_reports_rank_4_and_finite_errors(folder, capsys):
     r = synthetic(readings(8))
     write_inp(folder, r)
-    argv = ["invdc", "invrad.inp", "--start", "180", "50", "60", "--sigma", "0.01", "--json"]
+    argv = ["invdc", "invrad.inp", "--sdr", "180", "50", "60", "--sigma", "0.01", "--json"]
     assert seisfoc_main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["converged"] and out["rank"] == 4 and out["unresolved_reason"] is None
@@ -140,18 +142,37 @@ def test_a_good_fit_reports_rank_4_and_finite_errors(folder, capsys):
     assert mechanism.kagan_angle(truth, got) < 0.1
 
 
+def test_invdc_old_start_spelling_still_works_with_a_note(folder, capsys):
+    """``--start`` means a time everywhere else: ``--sdr`` is the starting mechanism, the
+    old ``--start S D R`` gives the same answer and says it is deprecated."""
+    write_inp(folder, synthetic(readings(8)))
+    common = ["invdc", "invrad.inp", "--sigma", "0.01", "--json"]
+    assert seisfoc_main([*common, "--sdr", "180", "50", "60"]) == 0
+    new = capsys.readouterr()
+    assert seisfoc_main([*common, "--start", "180", "50", "60"]) == 0
+    old = capsys.readouterr()
+    assert json.loads(old.out) == json.loads(new.out)
+    assert "deprecated" in old.err and "--sdr" in old.err and "deprecated" not in new.err
+    with pytest.raises(SystemExit) as info:  # the old spelling is checked as the new one
+        seisfoc_main([*common, "--start", "10", "95", "20"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:  # one starting mechanism, not two
+        seisfoc_main([*common, "--sdr", "1", "2", "3", "--start", "180", "50", "60"])
+    assert info.value.code == 2
+
+
 def _horizontal_fault_fit():
     """A DoubleCoupleFit at dip 0 exactly: J has rank 3 (strike and rake are one angle)."""
     r = synthetic(readings(8))
     green = A.green_functions(r, MODEL, DEPTH, mode="seisan")
     theta = (40.0, 0.0, 70.0, 100.0)
-    cov, rank, resolved, reason, null = A._dc_covariance(green.matrix, theta, 1.0, 1e-6, r)
-    return r, A.DoubleCoupleFit([], *theta, cov, 1.0, False, green.matrix[:, 0], 0.0, True,
+    cov, rank, resolved, reason, null = GN._dc_covariance(green.matrix, theta, 1.0, 1e-6, r)
+    return r, GN.DoubleCoupleFit([], *theta, cov, 1.0, False, green.matrix[:, 0], 0.0, True,
                                 rank, resolved, reason, null)  # fmt: skip
 
 
 def test_dip_0_reports_strike_and_rake_unresolved_not_nan():
-    from seisfoc.invdc.dropin import format_invdc
+    from seisfoc.invdc.report import format_invdc
 
     r, fit = _horizontal_fault_fit()
     assert fit.rank == 3 and list(fit.resolved) == [False, True, False, True]
@@ -167,15 +188,15 @@ def test_data_that_lose_a_direction_at_the_solution_are_an_error():
     # Green's functions of rank 4 whose one blind direction is the change of the moment
     # tensor with the dip at the solution: the data rank test passes, J loses the dip
     theta = (40.0, 30.0, 70.0, 100.0)
-    t_dip = A._dc_tangent(theta)[:, 1]
+    t_dip = GN._dc_tangent(theta)[:, 1]
     g = np.eye(5) - np.outer(t_dip, t_dip) / (t_dip @ t_dip)
     g = np.vstack([g, g[:1] * 0.5])
     assert np.linalg.matrix_rank(g) == 4
     r = A.AmplitudeReadings(list("ABCDEF"), ["Z"] * 6, ["P"] * 6, np.ones(6), np.zeros(6),
                             np.ones(6))  # fmt: skip
-    A._check_dc_data(g, np.ones(6), r, 1e-6)  # 4 directions: enough in general
+    GN._check_dc_data(g, np.ones(6), r, 1e-6)  # 4 directions: enough in general
     with pytest.raises(InversionError, match="the readings determine only 3 of the 4"):
-        A._dc_covariance(g, theta, 1.0, 1e-6, r)
+        GN._dc_covariance(g, theta, 1.0, 1e-6, r)
 
 
 def test_unresolved_errors_never_print_nan_or_asterisks():
@@ -188,7 +209,7 @@ def test_unresolved_errors_never_print_nan_or_asterisks():
 
 
 def test_angle_errors_beyond_their_range_are_unresolved():
-    e = A._mask_unresolved_angles([[200.0, 50.0, 10.0, 3.0], [5.0, 95.0, 181.0, np.inf]])
+    e = A.mask_unresolved_angles([[200.0, 50.0, 10.0, 3.0], [5.0, 95.0, 181.0, np.inf]])
     assert np.isnan(e[0, 0]) and e[0, 1] == 50.0 and np.isnan(e[1, 1]) and np.isnan(e[1, 2])
     assert np.isnan(e[1, 3]) and A.resolved_error(e[1, 3]) is None
 
@@ -269,11 +290,11 @@ def test_source_depth_check_names_its_place():
         ["invrad", "invrad.inp", "--tarea", "0"],
         ["invrad", "invrad.inp", "--sigma", "-1"],
         ["invrad", "invrad.inp", "--event", "0"],
-        ["invdc", "invrad.inp", "--start", "10", "95", "20"],
-        ["invdc", "invrad.inp", "--start", "10", "-5", "20"],
-        ["invdc", "invrad.inp", "--start", "nan", "45", "20"],
-        ["invdc", "invrad.inp", "--start", "10", "45", "20", "--step", "1.5"],
-        ["invdc", "invrad.inp", "--start", "10", "45", "20", "--damping", "-1"],
+        ["invdc", "invrad.inp", "--sdr", "10", "95", "20"],
+        ["invdc", "invrad.inp", "--sdr", "10", "-5", "20"],
+        ["invdc", "invrad.inp", "--sdr", "nan", "45", "20"],
+        ["invdc", "invrad.inp", "--sdr", "10", "45", "20", "--step", "1.5"],
+        ["invdc", "invrad.inp", "--sdr", "10", "45", "20", "--damping", "-1"],
         ["synrad", "invrad.inp", "--sdr", "10", "91", "20", "--moment", "5"],
         ["synrad", "invrad.inp", "--sdr", "10", "45", "inf", "--moment", "5"],
         ["synrad", "invrad.inp", "--sdr", "10", "45", "20", "--moment", "0"],
@@ -333,9 +354,9 @@ def test_api_checks_the_starting_mechanism():
     green = A.green_functions(r, MODEL, DEPTH, mode="seisan")
     for bad in [(10, 95, 20), (np.nan, 45, 20), (10, 45, np.inf)]:
         with pytest.raises(InversionError, match="starting mechanism"):
-            A.fit_double_couple(green, r, *bad, sigma_microns=0.1)
+            GN.fit_double_couple(green, r, *bad, sigma_microns=0.1)
     with pytest.raises(InversionError, match="damping"):
-        A.fit_double_couple(green, r, 10, 45, 20, damping=-1.0)
+        GN.fit_double_couple(green, r, 10, 45, 20, damping=-1.0)
 
 
 # ----------------------------------------------------------------- 5. bootstrap in the text
@@ -362,7 +383,7 @@ def test_bootstrap_moment_error_is_in_the_text_report(folder, capsys):
 def test_data_resolution_full_up_to_50_readings_diagonal_beyond(n_stations):
     r = synthetic(readings(n_stations))
     green = A.green_functions(r, MODEL, DEPTH, mode="seisan")
-    solution = A.analyse(A.invert_moment_tensor(green, r, 0.1), green)
+    solution = INV.analyse(INV.invert_moment_tensor(green, r, 0.1), green)
     text = format_invrad_out(InvradInput("t", DEPTH, 0.1, r), MODEL, DEPTH, solution)
     lines = text.splitlines()
     n = len(r)

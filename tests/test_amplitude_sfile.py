@@ -17,9 +17,10 @@ import pytest
 
 from seisfoc import amplitude as A
 from seisfoc import amplitude_sfile as S
-from seisfoc import mechanism, nordic
+from seisfoc import mechanism
 from seisfoc.cli import main as seisfoc_main
 from seisfoc.errors import NordicError
+from seisfoc.io import nordic
 from seisfoc.velocity import read_model
 
 TRUTH = (125.0, 55.0, -70.0)
@@ -199,7 +200,7 @@ def test_invdc_and_synrad_on_an_sfile(workdir, capsys):
     readings = reading_set()
     nm = synthetic_nm(readings, _model(workdir))
     (workdir / "ev.S").write_text(sfile_text(readings, nm))
-    out = _run_json(["invdc", "ev.S", "--start", "160", "25", "-40", "--json"], capsys)
+    out = _run_json(["invdc", "ev.S", "--sdr", "160", "25", "-40", "--json"], capsys)
     assert out["converged"]
     assert _kagan((out["strike"], out["dip"], out["rake"])) < 0.05
     assert out["moment"] == pytest.approx(M0, rel=1e-3)
@@ -477,7 +478,7 @@ def test_write_twice_leaves_one_line_and_every_other_byte(workdir, capsys):
     assert _kagan((fp.strike, fp.dip, fp.rake)) < 0.2
     assert fp.strike_error is not None and fp.strike_error < 1.0
     # INVDC adds its own line after it; INVRAD --prime replaces its OF-line
-    assert seisfoc_main(["invdc", "ev.S", "--start", "150", "40", "-50", "--write",
+    assert seisfoc_main(["invdc", "ev.S", "--sdr", "150", "40", "-50", "--write",
                          "--agency", "ABC"]) == 0  # fmt: skip
     assert seisfoc_main(["invrad", "ev.S", "--prime"]) == 0
     data = path.read_bytes()
@@ -595,7 +596,7 @@ def test_plot_writes_a_png_with_the_file_signs(workdir, capsys, monkeypatch):
         return real(mech, **kwargs)
 
     monkeypatch.setattr(plotting, "amplitude_beachball", spy)
-    assert seisfoc_main(["invdc", "ev.S", "--mode", "seisan", "--start", "150", "40", "-50",
+    assert seisfoc_main(["invdc", "ev.S", "--mode", "seisan", "--sdr", "150", "40", "-50",
                          "--plot", "dc.png"]) == 0  # fmt: skip
     assert (workdir / "dc.png").stat().st_size > 1000
     # R keeps the file's sign (away from the source) although seisan mode works toward it

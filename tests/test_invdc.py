@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from seisfoc.invdc import gauss_newton as GN
 from seisfoc.invdc.dropin import main
 
 from seisfoc import amplitude as A
@@ -32,7 +33,7 @@ def _green(reference_dir, case):
 def test_converges_from_far_starts(reference_dir, case, start):
     inp, green = _green(reference_dir, case)
     assert mechanism.kagan_angle(TRUTH, mechanism.moment_tensor_ned(*start)) > 29.0
-    fit = A.fit_double_couple(green, inp.readings, *start, step_factor=0.5, sigma_microns=1.0)
+    fit = GN.fit_double_couple(green, inp.readings, *start, step_factor=0.5, sigma_microns=1.0)
     assert fit.converged
     tol = 0.1 if case == "caseA_homog_dc" else 0.6  # B: Ebel's legacy S rays are not exact
     assert mechanism.kagan_angle(TRUTH, mechanism.moment_tensor_ned(fit.strike, fit.dip,
@@ -56,7 +57,7 @@ def test_invdc_recovers_truth_exactly_in_modern_mode(reference_dir):
     )  # fmt: skip
     model = read_invrad_model(folder / "invrad.mod", vp_vs=np.sqrt(3.0))
     green = A.green_functions(readings, model, 8.0, mode="modern")
-    fit = A.fit_double_couple(green, readings, 160.0, 25.0, -40.0, step_factor=0.5)
+    fit = GN.fit_double_couple(green, readings, 160.0, 25.0, -40.0, step_factor=0.5)
     assert (
         mechanism.kagan_angle(TRUTH, mechanism.moment_tensor_ned(fit.strike, fit.dip, fit.rake))
         < 0.01
@@ -67,7 +68,7 @@ def test_invdc_recovers_truth_exactly_in_modern_mode(reference_dir):
 def test_step_factor_must_be_in_range(reference_dir):
     inp, green = _green(reference_dir, "caseA_homog_dc")
     with pytest.raises(Exception, match="step factor"):
-        A.fit_double_couple(green, inp.readings, 100, 50, -60, step_factor=1.5)
+        GN.fit_double_couple(green, inp.readings, 100, 50, -60, step_factor=1.5)
 
 
 def test_dropin_prints_path_and_result(reference_dir, tmp_path, monkeypatch, capsys):
@@ -91,3 +92,25 @@ def test_dropin_eof_is_an_error(reference_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO("160 25\n"))
     assert main([]) == 1
     assert "starting mechanism" in capsys.readouterr().err
+
+
+def test_not_converged_is_exit_status_1_not_the_usage_status(
+    reference_dir, tmp_path, monkeypatch, capsys
+):
+    """2 is reserved for usage errors: a run that stops before converging exits 1, both
+    in the drop-in and in ``seisfoc invdc``, and says so in its report."""
+    from seisfoc.cli import main as seisfoc_main
+
+    folder = reference_dir / "amplitudes" / "caseA_homog_dc"
+    for name in ("invrad.inp", "invrad.mod"):
+        shutil.copy(folder / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--strike", "160", "--dip", "25", "--rake", "-40", "--step", "0.5",
+                 "--max-iterations", "0"]) == 1  # fmt: skip
+    assert "NOT CONVERGED" in capsys.readouterr().out
+    assert main(["--strike", "160", "--dip", "25", "--rake", "-40", "--step", "0.5"]) == 0
+    capsys.readouterr()
+    # the sub-command's step factor 1e-6 cannot converge in its 200 iterations
+    assert seisfoc_main(["invdc", "invrad.inp", "--sdr", "160", "25", "-40",
+                         "--step", "1e-6"]) == 1  # fmt: skip
+    assert "NOT CONVERGED" in capsys.readouterr().out

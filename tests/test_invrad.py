@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from seisfoc.invrad import inversion as INV
 from seisfoc.invrad.dropin import main
 
 from seisfoc import amplitude as A
@@ -208,6 +209,6 @@ def test_wide_angle_errors_stay_numbers_in_the_legacy_layout(tmp_path, monkeypat
     # the modern report marks the same error unresolved
     data = readings.with_amplitudes(amps, True)
     green = A.green_functions(data, model, 8.0, mode="seisan")
-    sol = A.analyse(A.invert_moment_tensor(green, data, 1.0), green)
+    sol = INV.analyse(INV.invert_moment_tensor(green, data, 1.0), green)
     assert np.isnan(sol.plane_errors[:, 0]).any()
     assert (sol.legacy_plane_errors[:, 0] > 180.0).any()

@@ -1,9 +1,12 @@
 """The ``seisfoc`` command: one sub-command per program of the suite.
 
-This module only parses arguments, calls a program and maps errors to exit codes. Each
-sub-command lives in its program's package as a module with two functions,
-``configure(parser)`` and ``run(args) -> int``, imported only when that sub-command is
-used, so that ``seisfoc pinv`` never pays for what ``seisfoc cmt`` imports.
+The command-line layer of the core, and with the programs' own ``cli``/``dropin`` modules
+the only code that imports argparse: it parses arguments, calls a program, prints, and
+maps errors to exit codes (a :class:`~seisfoc.errors.SeisfocError` is one line on
+standard error and exit status 1; 2 is argparse's usage error). Each sub-command is a
+module with two functions, ``configure(parser)`` and ``run(args) -> int``, listed in
+:mod:`seisfoc.cli.commands` and imported only when ``seisfoc`` builds its parser. Shared
+option types and groups are in :mod:`seisfoc.cli.options`.
 """
 
 from __future__ import annotations
@@ -12,21 +15,14 @@ import argparse
 import importlib
 import importlib.util
 import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
+from seisfoc.cli.commands import SUBCOMMANDS
 from seisfoc.errors import SeisfocError
 
-#: sub-command name -> (module implementing configure/run, one-line help)
-SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("seisfoc.pinv.demo", "run PINV on the example database shipped with seisfoc"),
-    "events": ("seisfoc.events", "list the events and P polarities of S-files or a database"),
-    "pinv": ("seisfoc.pinv.cli", "focal mechanism from P polarities (SEISAN's PINV)"),
-    "invrad": ("seisfoc.invrad.cli", "moment tensor from P, SV, SH amplitudes (Ebel's INVRAD)"),
-    "invdc": (
-        "seisfoc.invdc.cli",
-        "best double couple from amplitudes by damped iteration (INVDC)",
-    ),
-    "synrad": ("seisfoc.synrad.cli", "forward amplitudes of a mechanism and their fit (SYNRAD)"),
-}
+__all__ = ["SUBCOMMANDS", "build_parser", "main", "run_reporting_errors"]
 
 
 def _available() -> dict[str, tuple[str, str]]:
@@ -43,7 +39,8 @@ def _available() -> dict[str, tuple[str, str]]:
     return found
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The ``seisfoc`` parser with every available sub-command, and their modules."""
     parser = argparse.ArgumentParser(
         prog="seisfoc",
         description="SEISAN-compatible focal mechanisms and moment tensors.",
@@ -52,7 +49,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
 
     parser.add_argument("--version", action="version", version=f"seisfoc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules: dict[str, object] = {}
+    modules: dict[str, ModuleType] = {}
     for name, (module_name, help_text) in _available().items():
         module = importlib.import_module(module_name)
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -61,11 +58,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     return parser, modules
 
 
-def run_reporting_errors(program: str, run, args) -> int:
+def run_reporting_errors(program: str, run: Callable[[Any], int | None], args: Any) -> int:
     """Call ``run(args)`` and turn a user error into one line on stderr and an exit code.
 
     Shared by ``seisfoc`` and the drop-in executables: SeisfocError -> 1, Ctrl-C -> 130,
     a closed pipe (``| head``) -> 1; anything else is a bug and keeps its traceback.
+
+    Parameters
+    ----------
+    program
+        The name that starts the error line (``seisfoc pinv``, ``invrad``).
+    run
+        The program's ``run`` function.
+    args
+        What it takes (the parsed arguments).
+
+    Returns
+    -------
+    int
+        The exit status.
     """
     try:
         return int(run(args) or 0)
@@ -80,6 +91,7 @@ def run_reporting_errors(program: str, run, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``seisfoc`` command; returns the exit status."""
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -1,15 +1,41 @@
-"""Readable and JSON reports of an amplitude moment-tensor inversion (``seisfoc invrad``)."""
+"""INVRAD's reports of ``seisfoc invrad``: the readable report and its JSON form.
+
+(Ebel's ``invrad.out`` layout of the drop-in is written by :mod:`seisfoc.invrad_files`.)
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from seisfoc.invrad.inversion import AmplitudeSolution
 
 from seisfoc import mechanism
-from seisfoc.amplitude import resolved_error
+from seisfoc.amplitude import AmplitudeReadings, resolved_error
 
 
-def solution_dict(readings, solution, bootstrap_errors=None) -> dict:
-    """Everything of an :class:`~seisfoc.amplitude.AmplitudeSolution`, JSON-ready."""
+def solution_dict(
+    readings: AmplitudeReadings,
+    solution: AmplitudeSolution,
+    bootstrap_errors: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Everything of an :class:`~seisfoc.invrad.inversion.AmplitudeSolution`, JSON-ready.
+
+    Parameters
+    ----------
+    readings
+        The readings inverted.
+    solution
+        The moment tensor read as a mechanism.
+    bootstrap_errors
+        (2, 4) bootstrap standard deviations, or None.
+
+    Returns
+    -------
+    dict
+        Tensor, covariance, planes with errors (``None`` where unresolved), moments and
+        the fit of every reading.
+    """
     fit = solution.fit
     jh = solution.jost_herrmann
     err = solution.plane_errors
@@ -65,7 +91,13 @@ def solution_dict(readings, solution, bootstrap_errors=None) -> dict:
     }
 
 
-def format_report(readings, solution, mode: str, bootstrap_errors=None) -> str:
+def format_report(
+    readings: AmplitudeReadings,
+    solution: AmplitudeSolution,
+    mode: str,
+    bootstrap_errors: np.ndarray | None = None,
+) -> str:
+    """The readable report of ``seisfoc invrad`` (an unresolved error says so)."""
     fit = solution.fit
     m = fit.moment_tensor_ned
     jh = solution.jost_herrmann
@@ -113,11 +145,12 @@ def format_report(readings, solution, mode: str, bootstrap_errors=None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _pm(value, spec: str = "5.2f") -> str:
+def _pm(value: float, spec: str = "5.2f") -> str:
     """A standard deviation, or ``unresolved`` (NaN: see AmplitudeSolution.plane_errors)."""
     v = resolved_error(value)
     return "unresolved" if v is None else format(v, spec)
 
 
-def as_float(x):
+def as_float(x: Any) -> float:
+    """A number of a numpy scalar or 0-d array."""
     return float(np.asarray(x))

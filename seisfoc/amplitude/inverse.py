@@ -1,0 +1,83 @@
+"""The generalised (SVD) inverse of the amplitude programs and how their errors are reported.
+
+``generalised_inverse`` is the face of the Fortran kernel ``amplitude_ginv`` (LAPACK's
+SVD; its status is an error here). The helpers say how a standard deviation is shown: an
+angle error beyond ``ANGLE_ERROR_LIMITS_DEG`` or a non-finite one is unresolved (NaN in
+arrays, ``None`` in JSON and F-lines, never printed as NaN).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from seisfoc import _kernels
+from seisfoc.errors import InversionError
+
+#: relative singular-value cut-off of the generalised inverse
+DEFAULT_RCOND = 1e-6
+#: an angle standard deviation beyond these (strike, dip, rake; deg) says nothing about the
+#: angle: it is reported as unresolved, never as a number (or Fortran asterisks)
+ANGLE_ERROR_LIMITS_DEG = (180.0, 90.0, 180.0)
+
+
+@dataclass
+class GeneralisedInverse:
+    """Solution of d = G m by the SVD, with what it can and cannot resolve."""
+
+    model: np.ndarray
+    singular_values: np.ndarray
+    rank: int
+    rcond: float
+    covariance_unit: np.ndarray  # V S^-2 V^T of the (weighted) system
+    model_resolution: np.ndarray
+    data_resolution: np.ndarray
+    inverse: np.ndarray
+
+
+def generalised_inverse(g, d, rcond: float = DEFAULT_RCOND) -> GeneralisedInverse:
+    """SVD inverse of ``g`` (m x n) keeping singular values above ``rcond * s_max``."""
+    g = np.asfortranarray(np.asarray(g, dtype=np.float64))
+    d = np.ascontiguousarray(np.asarray(d, dtype=np.float64))
+    if g.ndim != 2 or d.shape != (g.shape[0],):
+        raise ValueError(f"shapes do not match: g {g.shape}, d {d.shape}")
+    s, kept, x, cov, model_res, data_res, ginv, info = _kernels.amplitude_ginv(g, d, float(rcond))
+    if info != 0:
+        raise InversionError(f"the singular value decomposition failed (LAPACK info {info})")
+    return GeneralisedInverse(
+        model=np.asarray(x),
+        singular_values=np.asarray(s),
+        rank=int(kept),
+        rcond=float(rcond),
+        covariance_unit=np.asarray(cov),
+        model_resolution=np.asarray(model_res),
+        data_resolution=np.asarray(data_res),
+        inverse=np.asarray(ginv),
+    )
+
+
+def mask_unresolved_angles(errors) -> np.ndarray:
+    """NaN for non-finite errors and angle errors beyond ``ANGLE_ERROR_LIMITS_DEG``."""
+    e = np.array(errors, dtype=np.float64)
+    limits = np.array(ANGLE_ERROR_LIMITS_DEG)
+    angles = e[..., :3]
+    angles[~(angles <= limits)] = np.nan
+    e[~np.isfinite(e)] = np.nan
+    return e
+
+
+def resolved_error(value) -> float | None:
+    """A standard deviation for JSON and F-lines: ``None`` where it is unresolved (NaN)."""
+    v = float(value)
+    return v if math.isfinite(v) else None
+
+
+def wrap_deg(angle):
+    return (np.asarray(angle) + 180.0) % 360.0 - 180.0
+
+
+def format_values(values: Sequence[float]) -> str:
+    return ", ".join(f"{v:.3g}" for v in values)

@@ -1,0 +1,182 @@
+"""Amplitude readings of the amplitude programs (INVRAD, INVDC, SYNRAD): one per station,
+component and phase, with the checks every program makes on them.
+
+Units: amplitudes in microns, distances in km, azimuths in deg; the moment in 1e16
+dyne-cm. ``mode`` is ``"seisan"`` (Ebel's numbers) or ``"modern"`` (see
+:mod:`seisfoc.amplitude`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from seisfoc.errors import InversionError, SeisfocError
+
+MODES = ("modern", "seisan")
+PHASE_CODES = {"P": 1, "SV": 2, "SH": 3}
+COMPONENT_CODES = {"Z": 1, "R": 2, "T": 3}
+#: (component, phase) pairs that record a wave; Ebel's program accepted any pair
+VALID_PAIRS = frozenset({("Z", "P"), ("R", "P"), ("Z", "SV"), ("R", "SV"), ("T", "SH")})
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    return mode
+
+
+@dataclass
+class AmplitudeReadings:
+    """Signed amplitudes at stations, one entry per reading (station, component, phase).
+
+    ``radial_toward_source`` says how a positive R amplitude is meant: True in Ebel's
+    files (invrad.inp), False in the ObsPy/SAC convention. ``sigma_microns`` is an
+    optional per-reading standard deviation. ``path`` and ``line_numbers`` (1-based)
+    locate each reading in its file for error messages; ``columns`` maps a field name
+    (``"station"``, ``"component"``, ``"phase"``, ``"distance"``, ``"azimuth"``,
+    ``"amplitude"``) to its first column (1-based) in the reading's line.
+    """
+
+    station: list[str]
+    component: np.ndarray
+    phase: np.ndarray
+    distance_km: np.ndarray
+    azimuth_deg: np.ndarray
+    amplitude_microns: np.ndarray
+    radial_toward_source: bool = True
+    sigma_microns: np.ndarray | None = None
+    path: str | None = None
+    line_numbers: np.ndarray | None = None
+    columns: dict[str, int] | None = None
+
+    def __post_init__(self) -> None:
+        self.station = [str(s) for s in self.station]
+        self.component = np.asarray(self.component, dtype="U2")
+        self.phase = np.asarray(self.phase, dtype="U2")
+        self.distance_km = np.asarray(self.distance_km, dtype=np.float64)
+        self.azimuth_deg = np.asarray(self.azimuth_deg, dtype=np.float64)
+        self.amplitude_microns = np.asarray(self.amplitude_microns, dtype=np.float64)
+        if self.sigma_microns is not None:
+            self.sigma_microns = np.asarray(self.sigma_microns, dtype=np.float64)
+        if self.line_numbers is not None:
+            self.line_numbers = np.asarray(self.line_numbers, dtype=np.int64)
+        n = len(self.station)
+        for name in ("component", "phase", "distance_km", "azimuth_deg", "amplitude_microns"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name} has {len(getattr(self, name))} entries, expected {n}")
+
+    def __len__(self) -> int:
+        return len(self.station)
+
+    def label(self, i: int) -> str:
+        """``"S04 R SV"``: how the reading is named in messages and reports."""
+        return f"{self.station[i]} {self.component[i]} {self.phase[i]}"
+
+    def line_of(self, i: int) -> int | None:
+        return None if self.line_numbers is None else int(self.line_numbers[i])
+
+    def column_of(self, field_name: str | None) -> int | None:
+        if field_name is None or self.columns is None or self.line_numbers is None:
+            return None
+        return self.columns.get(field_name)
+
+    def error(
+        self, i: int, message: str, cls=InversionError, field_name: str | None = None
+    ) -> SeisfocError:
+        """An error about reading ``i`` that names it and its place in the file.
+
+        ``field_name`` (see ``columns``) adds the column of the field that is wrong.
+        Errors of the ray geometry (unreachable ray, SV past the critical angle) point
+        at the distance: the ray parameter, hence the incidence angle, follows from it.
+        """
+        return cls(
+            f"reading {self.label(i)}: {message}",
+            path=self.path,
+            line=self.line_of(i),
+            column=self.column_of(field_name),
+        )
+
+    def subset(self, index) -> AmplitudeReadings:
+        index = np.asarray(index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        return replace(
+            self,
+            station=[self.station[i] for i in index],
+            component=self.component[index],
+            phase=self.phase[index],
+            distance_km=self.distance_km[index],
+            azimuth_deg=self.azimuth_deg[index],
+            amplitude_microns=self.amplitude_microns[index],
+            sigma_microns=None if self.sigma_microns is None else self.sigma_microns[index],
+            line_numbers=None if self.line_numbers is None else self.line_numbers[index],
+        )
+
+    def with_amplitudes(self, amplitude_microns, radial_toward_source: bool) -> AmplitudeReadings:
+        return replace(
+            self,
+            amplitude_microns=np.asarray(amplitude_microns, dtype=np.float64),
+            radial_toward_source=radial_toward_source,
+        )
+
+    def amplitudes_for(self, radial_toward_source: bool) -> np.ndarray:
+        """The observed amplitudes with R in the requested sign convention."""
+        a = self.amplitude_microns.copy()
+        if radial_toward_source != self.radial_toward_source:
+            a[self.component == "R"] *= -1.0
+        return a
+
+    def check_pairs(self) -> None:
+        """Reject readings whose component cannot record their phase (P on T, SH on R)."""
+        for i in range(len(self)):
+            if self.phase[i] not in PHASE_CODES:
+                raise self.error(
+                    i, f"unknown phase {self.phase[i]!r} (use P, SV or SH)", field_name="phase"
+                )
+            if self.component[i] not in COMPONENT_CODES:
+                raise self.error(
+                    i,
+                    f"unknown component {self.component[i]!r} (use Z, R or T)",
+                    field_name="component",
+                )
+            if (self.component[i], self.phase[i]) not in VALID_PAIRS:
+                raise self.error(
+                    i,
+                    f"{self.phase[i]} is not recorded on component {self.component[i]} "
+                    "(valid: P on Z or R, SV on Z or R, SH on T)",
+                    field_name="phase",
+                )
+
+
+def fit_weights(readings: AmplitudeReadings) -> np.ndarray:
+    """1 / sigma of every reading (ones without per-reading standard deviations)."""
+    if readings.sigma_microns is None:
+        return np.ones(len(readings))
+    sigma = readings.sigma_microns
+    for i in np.flatnonzero(~(np.isfinite(sigma) & (sigma > 0))):
+        raise readings.error(int(i), f"standard deviation {sigma[i]:g} must be positive")
+    return 1.0 / sigma
+
+
+def check_not_all_zero(amplitudes, readings: AmplitudeReadings, what: str) -> None:
+    """Every amplitude 0 means a zero moment: no mechanism (an error, not a LinAlgError)."""
+    if not np.any(amplitudes):
+        raise InversionError(
+            f"every amplitude is 0: the {what} is zero and has no mechanism; "
+            "check the amplitude column",
+            readings.path,
+        )
+
+
+def check_mechanism(strike, dip, rake, moment=None, what: str = "mechanism") -> None:
+    """Strike and rake finite (any value, wrapped later), dip in [0, 90], moment > 0."""
+    for name, value in (("strike", strike), ("dip", dip), ("rake", rake)):
+        if not math.isfinite(float(value)):
+            raise InversionError(f"{what}: {name} {value} is not a finite number")
+    if not 0.0 <= float(dip) <= 90.0:
+        raise InversionError(f"{what}: dip {float(dip):g} deg is outside [0, 90]")
+    if moment is not None and not (math.isfinite(float(moment)) and float(moment) > 0.0):
+        raise InversionError(f"{what}: moment {moment} must be a positive finite number")

@@ -1,0 +1,90 @@
+"""Options and input of the three amplitude sub-commands (``seisfoc invrad|invdc|synrad``).
+
+They read the same inputs (:func:`add_amplitude_inputs`, :func:`load`) and share their
+output options; the programs live in ``seisfoc.invrad``, ``seisfoc.invdc`` and
+``seisfoc.synrad``, what they share in :mod:`seisfoc.amplitude`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from seisfoc.amplitude.inputs import Loaded
+from seisfoc.cli.options import (
+    add_inputs,
+    add_mode,
+    add_output,
+    add_write,
+    positive_float,
+    positive_int,
+)
+
+
+def add_amplitude_inputs(parser: argparse.ArgumentParser) -> None:
+    """The input, model, station, depth, error, mode and ``--json`` options of all three."""
+    add_inputs(
+        parser,
+        "readings: invrad.inp, or a Nordic S-file / hyp.out with AMPG/AMSG lines",
+        many=False,
+    )
+    parser.add_argument(
+        "--model",
+        help="invrad.mod or STATION0.HYP (default: invrad.mod next to an invrad.inp; for an "
+        "S-file the STATION0.HYP SEISAN would use)",
+    )
+    parser.add_argument("--stations", help="S-file: STATION0.HYP with station coordinates")
+    parser.add_argument(
+        "--event", type=positive_int, help="S-file: event number (1-based) in the file"
+    )
+    parser.add_argument(
+        "--skip-unsigned",
+        action="store_true",
+        help="S-file: drop amplitude lines without a sign instead of stopping",
+    )
+    parser.add_argument(
+        "--depth",
+        type=positive_float,
+        help="source depth in km (overrides the file); it must lie within the model: "
+        "above the last line of an invrad.mod, anywhere in a STATION0.HYP model",
+    )
+    parser.add_argument("--sigma", type=positive_float, help="data standard deviation in microns")
+    parser.add_argument(
+        "--tarea",
+        type=positive_float,
+        help="area of the source pulse in s (default 0.01, as INVRAD)",
+    )
+    add_mode(parser, help="seisan = Ebel's numbers; modern (default) = ray theory corrected")
+    parser.add_argument(
+        "--ray-mode", choices=("modern", "seisan"), help="how rays are traced (default: --mode)"
+    )
+
+
+def add_amplitude_outputs(parser: argparse.ArgumentParser, *, write: bool) -> None:
+    """``--json``; for the programs that find a mechanism also ``--write`` and ``--plot``."""
+    add_output(parser, plot="beachball with the signed amplitudes" if write else None)
+    if write:
+        add_write(parser)
+
+
+def load(args: argparse.Namespace) -> Loaded:
+    """Read what the options name (see :func:`seisfoc.amplitude.inputs.load`)."""
+    from seisfoc.amplitude import inputs
+
+    return inputs.load(
+        args.input,
+        model=args.model,
+        stations=args.stations,
+        event=args.event,
+        skip_unsigned=args.skip_unsigned,
+        depth=args.depth,
+        sigma=args.sigma,
+        tarea=args.tarea,
+        write=getattr(args, "write", False) or getattr(args, "prime", False),
+    )
+
+
+def print_notes(loaded: Loaded, command: str) -> None:
+    """The notes of the S-file mapping, one line each on standard error."""
+    for note in loaded.notes:
+        print(f"seisfoc {command}: {note}", file=sys.stderr)
