@@ -1,4 +1,4 @@
-"""Read SEISAN's TEST_ database with seisfoc.nordic and with ObsPy in the same run.
+"""Read SEISAN's TEST_ database with seisfoc.io.nordic and with ObsPy in the same run.
 
 Both readers open and parse every S-file of the database; seisfoc also takes the
 polarity readings (station, polarity, AIN, CAZ) out of every event, which is what PINV
@@ -17,7 +17,7 @@ import time
 import warnings
 from pathlib import Path
 
-from seisfoc import nordic
+from seisfoc.io import nordic
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sfiles" / "TEST_"
 
@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     t_s, n_s = timed(seisfoc_pass, paths, args.seconds, 5)
     t_o, n_o = timed(obspy_pass, paths, 0.0, args.obspy_passes)
     print(
-        f"seisfoc.nordic: {t_s * 1e3:9.2f} ms per pass, {n_s / t_s:10.0f} events/s "
+        f"seisfoc.io.nordic: {t_s * 1e3:9.2f} ms per pass, {n_s / t_s:10.0f} events/s "
         "(read + polarity readings)"
     )
     print(f"obspy read_nordic: {t_o * 1e3:9.2f} ms per pass, {n_o / t_o:10.0f} events/s")

@@ -57,7 +57,7 @@ def run_once(root: Path, mode: str) -> tuple[float, int, int]:
     """(seconds, events, solved) for one pass over the database."""
     from seisfoc.pinv import program
 
-    from seisfoc import nordic
+    from seisfoc.io import nordic
 
     t0 = time.perf_counter()
     events = solved = 0

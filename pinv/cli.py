@@ -239,7 +239,7 @@ def _reporter(bar):
 def run(args) -> int:
     from seisfoc.pinv import program
 
-    from seisfoc import nordic
+    from seisfoc.io import nordic
 
     mode = args.mode or ("seisan" if args.prime else "modern")
     if args.prime and not args.write:

@@ -20,7 +20,8 @@ import shutil
 
 from seisfoc.pinv import program
 
-from seisfoc import mechanism, nordic
+from seisfoc import mechanism
+from seisfoc.io import nordic
 from seisfoc.errors import SeisfocError
 
 

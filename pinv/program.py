@@ -18,8 +18,8 @@ import numpy as np
 from seisfoc.pinv import legacy
 from seisfoc.pinv.solver import RCOND, PinvSolution, solve
 
-from seisfoc import nordic
 from seisfoc.errors import InversionError, SeisfocError
+from seisfoc.io import nordic
 
 COMPRESSION = {"C": 1.0, "U": 1.0, "+": 1.0}
 DILATATION = {"D": -1.0, "-": -1.0}
@@ -208,7 +208,7 @@ def fault_plane_line(result: EventResult, *, agency: str, prime: bool) -> str:
     """The F-line for a result: ``prime`` gives exactly EEV's line (rounded values as
     EEV copies them from pinv.out, no flag); otherwise an OF-line (column 79 ``O``) with
     the uncertainty columns filled when they were computed."""
-    from seisfoc.nordic import format_fault_plane_line
+    from seisfoc.io.nordic import format_fault_plane_line
 
     sol = result.solution
     sdr = [float(t) for t in legacy.sdr_text(*sol.strike_dip_rake).split()]
@@ -237,7 +237,7 @@ def write_result(
     result: EventResult, *, agency: str, prime: bool, min_polarities: int = MIN_POLARITIES
 ) -> None:
     """Write the solution into its S-file, or raise InversionError saying why not."""
-    from seisfoc.nordic import write_fault_plane
+    from seisfoc.io.nordic import write_fault_plane
 
     if result.solution is None or len(result.selection) < min_polarities:
         raise InversionError(

@@ -73,9 +73,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from seisfoc import nordic, seisan
+from seisfoc import seisan
 from seisfoc.amplitude import AmplitudeReadings
 from seisfoc.errors import NordicError, SeisfocError
+from seisfoc.io import nordic
 
 __all__ = [
     "P_NAMES",

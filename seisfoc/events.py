@@ -1,6 +1,6 @@
 """``seisfoc events``: a table of the events and P polarities in S-files or a database.
 
-Reads with :mod:`seisfoc.nordic` and prints; it computes nothing. Useful to see what a
+Reads with :mod:`seisfoc.io.nordic` and prints; it computes nothing. Useful to see what a
 mechanism program will get before running it.
 
 Errors are reported as ``seisfoc pinv`` reports them, one line on standard error each,
@@ -19,8 +19,8 @@ import os
 import sys
 from collections.abc import Iterator
 
-from seisfoc import nordic
 from seisfoc.errors import SeisfocError
+from seisfoc.io import nordic
 from seisfoc.options import time_argument
 
 POLARITY_SIGN = {"C": 1, "U": 1, "+": 1, "D": -1, "-": -1}
@@ -53,7 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def iter_inputs(
     inputs: list[str], start=None, end=None
 ) -> Iterator[tuple[str, nordic.Event | SeisfocError]]:
-    """Every event of every input (see :func:`seisfoc.nordic.read_path`).
+    """Every event of every input (see :func:`seisfoc.io.nordic.read_path`).
 
     Bad ``start``/``end`` raise :class:`~seisfoc.errors.SeisfocError` at the call; every
     other error is yielded, not raised, so that one bad file never stops a run. An event

@@ -11,9 +11,9 @@ import pytest
 from test_nordic_support import header, line, old_phase, sfile_old
 
 from seisfoc import events
-from seisfoc import nordic as N
 from seisfoc.cli import main
 from seisfoc.errors import SeisfocError
+from seisfoc.io import nordic as N
 
 
 def _database(root, files: dict[str, bytes]) -> str:

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seisfoc import mechanism, nordic
+from seisfoc import mechanism
 from seisfoc.cli import main as seisfoc_main
+from seisfoc.io import nordic
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "seisfoc" / "data" / "example"

@@ -1,4 +1,4 @@
-"""seisfoc.nordic: reading, round trips, database walking and the F-line writer."""
+"""seisfoc.io.nordic: reading, round trips, database walking and the F-line writer."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from conftest import have_reference, reference_path
 from test_nordic_support import BLANK, header, line, old_phase, sfile_new, sfile_old
 
-from seisfoc import nordic as N
 from seisfoc.errors import NordicError, SeisfocError
+from seisfoc.io import nordic as N
 
 
 def _reference_files() -> list[Path]:

@@ -1,4 +1,4 @@
-"""seisfoc.nordic: time limits, S-file names and folders of a database, files that are not
+"""seisfoc.io.nordic: time limits, S-file names and folders of a database, files that are not
 files, refusing to write into what is not Nordic, and writing events back."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import pytest
 from test_nordic_support import header, line, old_phase, sfile_new, sfile_old
 
 import seisfoc.fileio
-from seisfoc import nordic as N
 from seisfoc.errors import NordicError, SeisfocError
+from seisfoc.io import nordic as N
+from seisfoc.io.nordic import database as D
 
 
 def _database(tmp_path, names) -> str:
@@ -268,7 +269,7 @@ def test_write_events_round_trip_of_reference_files(reference_dir, tmp_path):
 
 def test_an_end_string_covers_its_last_unit():
     """--end 1996-06-03T19:55 takes an event at 19:55:35, as a date takes its whole day."""
-    from seisfoc.nordic import time_range
+    from seisfoc.io.nordic import time_range
 
     minute = dt.datetime(1996, 6, 3, 19, 55, 59, 999999)
     assert time_range(None, "1996-06-03T19:55")[1] == minute
@@ -289,14 +290,14 @@ def test_an_unreadable_month_folder_is_reported_and_the_walk_goes_on(tmp_path, m
         folder = base / "2000" / month
         folder.mkdir(parents=True)
         (folder / f"01-0000-00L.S2000{month}").write_bytes(sfile_old())
-    scan = N._scan
+    scan = D._scan
 
     def failing_scan(folder):
         if folder.endswith(os.path.join("2000", "01")):
             raise NordicError("cannot list the folder: Permission denied", path=folder)
         return scan(folder)
 
-    monkeypatch.setattr(N, "_scan", failing_scan)
+    monkeypatch.setattr(D, "_scan", failing_scan)
     got = list(N.read_database(base))
     assert isinstance(got[0][1], NordicError) and "cannot list" in str(got[0][1])
     assert got[1][0].endswith("01-0000-00L.S200002") and isinstance(got[1][1], N.Event)

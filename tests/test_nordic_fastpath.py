@@ -1,6 +1,6 @@
 """The reader's fast paths give exactly what the field-by-field code gives.
 
-``seisfoc.nordic`` reads header, E and F lines with ``float``/``int`` when every field is a
+``seisfoc.io.nordic`` reads header, E and F lines with ``float``/``int`` when every field is a
 plain number and falls back to the field-by-field reader otherwise; ``polarity_readings``
 reads polarity, AIN and CAZ straight from the raw phase lines; PINV's ``seisan`` selection
 reads only the phase lines the reader found. Each is compared with the slow path on the
@@ -17,8 +17,9 @@ from seisfoc.pinv import legacy, program
 from test_nordic_fuzz import BASES, SETTINGS, mutated
 from test_nordic_support import sfile_new, sfile_old
 
-from seisfoc import nordic as N
 from seisfoc.errors import SeisfocError
+from seisfoc.io import nordic as N
+from seisfoc.io.nordic import reader as R
 
 FILES = [sfile_old(), sfile_new(), sfile_old(eol=b"\r\n")]
 if have_reference():
@@ -95,9 +96,9 @@ def _record_fast_paths(data: bytes) -> None:
     for n, ln in enumerate(data.splitlines(), 1):
         t = ln[79:80]
         pairs = {
-            b"1": (N._parse_header, N._parse_header_slow),
-            b"E": (N._parse_error_line, N._parse_error_line_slow),
-            b"F": (N._parse_fault_plane, N._parse_fault_plane_slow),
+            b"1": (R._parse_header, R._parse_header_slow),
+            b"E": (R._parse_error_line, R._parse_error_line_slow),
+            b"F": (R._parse_fault_plane, R._parse_fault_plane_slow),
         }.get(t)
         if pairs is not None:
             fast, slow = pairs
@@ -106,7 +107,7 @@ def _record_fast_paths(data: bytes) -> None:
 
 def _check_events(data: bytes) -> None:
     lines = data.splitlines(keepends=True)
-    assert N._split_blocks(lines) == _split_blocks_one_by_one(lines)
+    assert R._split_blocks(lines) == _split_blocks_one_by_one(lines)
     try:
         events = N.parse_events(data, path="f.S")
     except SeisfocError:
@@ -172,7 +173,7 @@ def test_lenient_and_bad_angle_columns():
 @given(st.lists(st.sampled_from([b"\n", b"  \r\n", b"x\n", b" 1\n", b"\t\n", b"y"]), max_size=12))
 def test_event_grouping_on_blank_line_patterns(parts):
     lines = b"".join(parts).splitlines(keepends=True)
-    assert N._split_blocks(lines) == _split_blocks_one_by_one(lines)
+    assert R._split_blocks(lines) == _split_blocks_one_by_one(lines)
 
 
 @SETTINGS

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_nordic_support import sfile_new, sfile_old
 
-from seisfoc import nordic as N
 from seisfoc.errors import SeisfocError
+from seisfoc.io import nordic as N
 
 BASES = [sfile_old(), sfile_new(), sfile_old(eol=b"\r\n"), sfile_old() + sfile_new()]
 if have_reference():

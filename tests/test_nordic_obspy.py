@@ -1,4 +1,4 @@
-"""seisfoc.nordic against ObsPy's Nordic reader on every Nordic file of the shared reference.
+"""seisfoc.io.nordic against ObsPy's Nordic reader on every Nordic file of the shared reference.
 
 Each test asserts what ObsPy (1.5) actually returns next to what seisfoc reads, so it says
 where ObsPy differs and fails if ObsPy's behaviour changes:
@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from conftest import have_reference, reference_path
 
-from seisfoc import nordic as N
+from seisfoc.io import nordic as N
 
 obspy_nordic = pytest.importorskip("obspy.io.nordic.core")
 from obspy import UTCDateTime  # noqa: E402

@@ -11,7 +11,8 @@ from seisfoc.pinv import program
 from seisfoc.pinv.cli import configure, run
 from seisfoc.pinv.solver import solve
 
-from seisfoc import mechanism, nordic
+from seisfoc import mechanism
+from seisfoc.io import nordic
 
 
 def _args(argv):

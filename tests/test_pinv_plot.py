@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from seisfoc.pinv import program
 
-from seisfoc import mechanism, nordic
+from seisfoc import mechanism
 from seisfoc import plotting as P
 from seisfoc.cli import main
+from seisfoc.io import nordic
 
 pytest.importorskip("matplotlib")
 

@@ -21,8 +21,8 @@ from seisfoc.pinv.solver import solve
 
 from seisfoc import gridsearch as G
 from seisfoc import mechanism as M
-from seisfoc import nordic
 from seisfoc.cli import main as seisfoc_main
+from seisfoc.io import nordic
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "seisfoc" / "data" / "example"
 

@@ -1,0 +1,419 @@
+"""Column decoding of Nordic lines, as SEISAN's Fortran reads them.
+
+Number fields are read with blanks as nulls (``"0 10.0"`` is 10.0); a blank field is
+``None``; a field that is not a number raises :class:`~seisfoc.errors.NordicError` naming
+the file, the line and the first column of the field. Phase lines are decoded into plain
+tuples in :data:`PHASE_FIELDS` order (old Nordic and Nordic2 column layouts); the records
+of :mod:`seisfoc.io.nordic.records` are built on them.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+from seisfoc.errors import NordicError
+
+NORDIC1, NORDIC2 = 1, 2
+
+POLARITIES = frozenset("CUD+-")
+
+_PHASE_FIELDS = (
+    "station",
+    "component",
+    "network",
+    "location",
+    "quality",
+    "phase",
+    "weight_indicator",
+    "automatic",
+    "polarity",
+    "hour",
+    "minute",
+    "second",
+    "coda_s",
+    "amplitude_nm",
+    "period_s",
+    "backazimuth_deg",
+    "apparent_velocity",
+    "ain_deg",
+    "backazimuth_residual",
+    "time_residual_s",
+    "weight",
+    "distance_km",
+    "caz_deg",
+    "agency",
+    "operator",
+    "snr",
+)
+_POLARITY_INDEX = _PHASE_FIELDS.index("polarity")
+
+_FLOAT_RE = re.compile(rb" *[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)? *")
+_INT_RE = re.compile(rb" *[+-]?\d+ *")
+# characters a number field may hold; anything else is garbage (rejects nan, inf, 1_0, tabs)
+_NUMBER_CHARS = b"0123456789.+-eE "
+
+
+def _decode(b: bytes) -> str:
+    return b.decode("latin-1").strip()
+
+
+def _field_error(path, line_number, start, name, text, what) -> NordicError:
+    shown = text.decode("latin-1")
+    return NordicError(
+        f"{name} is not {what}: {shown!r}", path=path, line=line_number, column=start + 1
+    )
+
+
+def _fortran_number(s: bytes, kind: str):
+    """A number field read as Fortran does with blanks as nulls; ``None`` when blank.
+
+    Blanks inside the field are ignored (``"0 10.0"`` is 10.0, as SEISAN reads it);
+    anything else that is not part of a plain decimal number raises ``ValueError``.
+    """
+    t = s.replace(b" ", b"")
+    if not t:
+        return None
+    if kind == "i":
+        if _INT_RE.fullmatch(t) is None:
+            raise ValueError(s)
+        return int(t)
+    if _FLOAT_RE.fullmatch(t) is None:
+        raise ValueError(s)
+    return float(t)
+
+
+def _get_float(body: bytes, start: int, end: int, name: str, path, line_number):
+    s = body[start:end]
+    try:
+        return _fortran_number(s, "f")
+    except ValueError:
+        raise _field_error(path, line_number, start, name, s, "a number") from None
+
+
+def _get_int(body: bytes, start: int, end: int, name: str, path, line_number):
+    s = body[start:end]
+    try:
+        return _fortran_number(s, "i")
+    except ValueError:
+        raise _field_error(path, line_number, start, name, s, "an integer") from None
+
+
+def _soft_float(s: bytes):
+    try:
+        return _fortran_number(s, "f")
+    except ValueError:
+        return None
+
+
+def _soft_int(s: bytes):
+    try:
+        return _fortran_number(s, "i")
+    except ValueError:
+        return None
+
+
+def _plain_floats(fields) -> list | None:
+    """The fields read with ``float`` (blank = ``None``) when every one is a plain number
+    (number characters only, no inner blank: the value :func:`_fortran_number` gives),
+    else ``None`` so that the caller reads them field by field."""
+    if b"".join(fields).translate(None, _NUMBER_CHARS):
+        return None
+    try:
+        return [None if f.isspace() else float(f) for f in fields]
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# phase lines
+# --------------------------------------------------------------------------------------
+
+# old Nordic: (name, start, end, kind) of every number field, 0-based slices
+_OLD_NUMBERS = (
+    ("hour", 18, 20, "i"),
+    ("minute", 20, 22, "i"),
+    ("seconds", 22, 28, "f"),
+    ("coda duration", 29, 33, "f"),
+    ("amplitude", 33, 40, "f"),
+    ("period", 41, 45, "f"),
+    ("back-azimuth", 46, 51, "f"),
+    ("apparent velocity", 52, 56, "f"),
+    ("AIN", 56, 60, "f"),
+    ("back-azimuth residual", 60, 63, "f"),
+    ("travel-time residual", 63, 68, "f"),
+    ("weight", 68, 70, "i"),
+    ("distance", 70, 75, "f"),
+    ("CAZ", 76, 79, "i"),
+)
+_OLD_STRUCT = struct.Struct(
+    "x5s2s1s1s4s1s1s1s1s"  # station .. col 18 (0..17)
+    "2s2s6sx4s7sx4sx5sx4s4s3s5s2s5sx3s"  # hour .. CAZ (18..78)
+)
+# Nordic2
+_NEW_NUMBERS = (
+    ("hour", 26, 28, "i"),
+    ("minute", 28, 30, "i"),
+    ("seconds", 31, 37, "f"),
+    ("PAR1", 37, 44, "f"),
+    ("PAR2", 44, 50, "f"),
+    ("AIN", 58, 63, "f"),
+    ("residual", 63, 68, "f"),
+    ("weight", 68, 70, "i"),
+    ("distance", 70, 75, "f"),
+    ("CAZ", 76, 79, "i"),
+)
+_NEW_STRUCT = struct.Struct(
+    "x5s3sx2s2sx1s8s1s1s"  # station .. automatic (0..25)
+    "2s2sx6s7s6sx3sx3s5s5s2s5sx3s"  # hour .. CAZ (26..78)
+)
+_NEW_NUMBERS_POLARITY = tuple(
+    ("PAR1", 37, 43, "f") if name == "PAR1" else (name, a, b, k) for name, a, b, k in _NEW_NUMBERS
+)
+_DIGIT_OR_BLANK = (frozenset(b" 0123456789"), frozenset(b" .0123456789"))
+
+
+def _slow_numbers(body: bytes, specs, path, n: int) -> tuple:
+    """The number fields of a phase line read one by one (blanks as nulls), or the error
+    for the first bad one."""
+    values = []
+    for name, a, b, kind in specs:
+        s = body[a:b]
+        try:
+            values.append(_fortran_number(s, kind))
+        except ValueError:
+            what = "an integer" if kind == "i" else "a number"
+            raise _field_error(path, n, a, name, s, what) from None
+    return tuple(values)
+
+
+def parse_old_phase(body: bytes, n: int, path, ain_is_snr: bool) -> tuple:
+    """The field values of an old-Nordic phase line, in ``_PHASE_FIELDS`` order."""
+    body80 = body if len(body) >= 80 else body.ljust(80)
+    (
+        sta,
+        comp,
+        c9,
+        qual,
+        ph,
+        wi,
+        auto,
+        pol,
+        c18,
+        hh,
+        mm,
+        ss,
+        coda,
+        amp,
+        per,
+        baz,
+        vel,
+        ain,
+        bres,
+        tres,
+        wt,
+        dist,
+        caz,
+    ) = _OLD_STRUCT.unpack_from(body80)
+    numbers = hh + mm + ss + coda + amp + per + baz + vel + ain + bres + tres + wt + dist + caz
+    if numbers.translate(None, _NUMBER_CHARS):
+        _slow_numbers(body80, _OLD_NUMBERS, path, n)  # raises for the bad field
+    try:
+        values = (
+            None if hh.isspace() else int(hh),
+            None if mm.isspace() else int(mm),
+            None if ss.isspace() else float(ss),
+            None if coda.isspace() else float(coda),
+            None if amp.isspace() else float(amp),
+            None if per.isspace() else float(per),
+            None if baz.isspace() else float(baz),
+            None if vel.isspace() else float(vel),
+            None if ain.isspace() else float(ain),
+            None if bres.isspace() else float(bres),
+            None if tres.isspace() else float(tres),
+            None if wt.isspace() else int(wt),
+            None if dist.isspace() else float(dist),
+            None if caz.isspace() else int(caz),
+        )
+    except ValueError:
+        values = _slow_numbers(body80, _OLD_NUMBERS, path, n)
+    wi0 = wi[0]
+    if wi0 not in _DIGIT_OR_BLANK[0] or c18 != b" ":
+        # long phase name in columns 11-18, its weight in column 9
+        phase = body80[10:18].decode("latin-1").strip()
+        weight_indicator = c9.decode("latin-1").strip()
+        automatic = False
+        polarity = ""
+    else:
+        phase = ph.decode("latin-1").strip()
+        weight_indicator = "" if wi0 == 32 else chr(wi0)
+        automatic = auto == b"A"
+        p = pol.decode("latin-1")
+        polarity = p if p in POLARITIES else ""
+    ain_value = values[8]
+    snr = None
+    if ain_is_snr:
+        snr, ain_value = ain_value, None
+    return (
+        sta.decode("latin-1").strip(),
+        comp.decode("latin-1").strip(),
+        "",
+        "",
+        qual.decode("latin-1").strip(),
+        phase,
+        weight_indicator,
+        automatic,
+        polarity,
+        *values[:8],
+        ain_value,
+        *values[9:],
+        "",
+        "",
+        snr,
+    )
+
+
+def _new_kind(phase: bytes) -> str:
+    """What PAR1/PAR2 hold in a Nordic2 line: ``amp``, ``baz``, ``coda`` or ``phase``."""
+    name = phase.lstrip()
+    if name.startswith(b"BAZ"):
+        return "baz"
+    if name.startswith(b"END"):
+        return "coda"
+    if name[:1] in (b"A", b"V") or name[:3] in (b"IAM", b"IVM"):
+        return "amp"
+    return "phase"
+
+
+def parse_new_phase(body: bytes, n: int, path, ain_is_snr: bool) -> tuple:
+    """The field values of a Nordic2 phase line, in ``_PHASE_FIELDS`` order."""
+    body80 = body if len(body) >= 80 else body.ljust(80)
+    (
+        sta,
+        cha,
+        net,
+        loc,
+        qual,
+        ph,
+        wi,
+        auto,
+        hh,
+        mm,
+        ss,
+        par1,
+        par2,
+        agency,
+        operator,
+        ain,
+        res,
+        wt,
+        dist,
+        caz,
+    ) = _NEW_STRUCT.unpack_from(body80)
+    kind = _new_kind(ph)
+    polarity = ""
+    specs = _NEW_NUMBERS
+    if kind == "phase" and par1[6] not in _DIGIT_OR_BLANK[1]:
+        # column 44 holds the polarity of a P reading; PAR1 is then columns 38-43
+        p = chr(par1[6])
+        polarity = p if p in POLARITIES else ""
+        par1 = par1[:6]
+        specs = _NEW_NUMBERS_POLARITY
+    numbers = hh + mm + ss + par1 + par2 + ain + res + wt + dist + caz
+    if numbers.translate(None, _NUMBER_CHARS):
+        _slow_numbers(body80, specs, path, n)  # raises for the bad field
+    try:
+        hour = None if hh.isspace() else int(hh)
+        minute = None if mm.isspace() else int(mm)
+        second = None if ss.isspace() else float(ss)
+        p1 = None if par1.isspace() else float(par1)
+        p2 = None if par2.isspace() else float(par2)
+        ain_value = None if ain.isspace() else float(ain)
+        residual = None if res.isspace() else float(res)
+        weight = None if wt.isspace() else int(wt)
+        distance = None if dist.isspace() else float(dist)
+        caz_value = None if caz.isspace() else int(caz)
+    except ValueError:
+        (hour, minute, second, p1, p2, ain_value, residual, weight, distance, caz_value) = (
+            _slow_numbers(body80, specs, path, n)
+        )
+    coda = amp = period = baz = vel = bres = tres = None
+    if kind == "amp":
+        amp, period, tres = p1, p2, residual
+    elif kind == "baz":
+        baz, vel, bres = p1, p2, residual
+    elif kind == "coda":
+        coda, tres = p1, residual
+    else:
+        tres = residual
+    snr = None
+    if ain_is_snr:
+        snr, ain_value = ain_value, None
+    return (
+        sta.decode("latin-1").strip(),
+        cha.decode("latin-1").strip(),
+        net.decode("latin-1").strip(),
+        loc.decode("latin-1").strip(),
+        qual.decode("latin-1").strip(),
+        ph.decode("latin-1").strip(),
+        wi.decode("latin-1").strip(),
+        auto == b"A",
+        polarity,
+        hour,
+        minute,
+        second,
+        coda,
+        amp,
+        period,
+        baz,
+        vel,
+        ain_value,
+        bres,
+        tres,
+        weight,
+        distance,
+        caz_value,
+        agency.decode("latin-1").strip(),
+        operator.decode("latin-1").strip(),
+        snr,
+    )
+
+
+def quick_polarity(raw: bytes, fmt: int) -> str:
+    """The polarity of a phase line without decoding the rest of it."""
+    if fmt == NORDIC2:
+        c = raw[43:44]
+        if c in _POLARITY_BYTES and _new_kind(raw[16:24]) == "phase":
+            return _POLARITY_STR[c]
+        return ""
+    c = raw[16:17]
+    if c in _POLARITY_BYTES and raw[14:15] in _WEIGHT_BYTES and raw[17:18] in (b" ", b""):
+        return _POLARITY_STR[c]
+    return ""
+
+
+_POLARITY_STR = {p.encode(): p for p in POLARITIES}
+_POLARITY_BYTES = frozenset(_POLARITY_STR)
+_WEIGHT_BYTES = frozenset([b" ", *(bytes([d]) for d in b"0123456789")])
+
+
+def _check_phase_lines(rows, fmt: int, path) -> None:
+    """Raise :class:`NordicError` for the first number field of a phase line that holds a
+    character no number has (a letter, a tab, a stray byte).
+
+    One ``translate`` call checks the number columns of all phase lines of the event; only
+    when it finds something are the lines read field by field to name the column. A field
+    of number characters in an impossible order (``1.2.3``) is reported, with its column,
+    when the line is decoded. Nordic2 column 44 (polarity or last digit of PAR1) is checked
+    then too.
+    """
+    if fmt == NORDIC2:
+        region = b"".join([b[26:43] + b[44:50] + b[58:79] for _n, b in rows])
+        specs = _NEW_NUMBERS_POLARITY
+    else:
+        region = b"".join([b[18:79] for _n, b in rows])
+        specs = _OLD_NUMBERS
+    if not region.translate(None, _NUMBER_CHARS):
+        return
+    for n, b in rows:
+        _slow_numbers(b.ljust(80), specs, path, n)  # raises for the first bad field
