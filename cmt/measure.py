@@ -1,0 +1,387 @@
+"""Per-window normal equations of the CMT inversion (ALGORITHMS.md 7).
+
+For window w with Tukey taper t (alpha 0.2 by default), residual r = obs - syn of the
+reference run and derivative traces D (one row per parameter)::
+
+    A_w = dt (t D) (t D)^T            b_w = dt sum_k (t r)_k (t D)_k
+    misfit_w = dt sum_k (t r)_k^2     obs_energy_w = dt sum_k (t obs)_k^2
+
+so that the linearised misfit after an update dm is exactly
+``misfit_w - 2 b_w . dm + dm . A_w dm``. The derivative rows come from the run
+synthetics through :class:`seisfoc.cmt.prepare.Stencil`: ``syn_ij / dM`` for the
+moment-tensor runs (exact by linearity), finite differences for depth, longitude,
+latitude. Everything is in the parameters' natural units (dyne-cm, km, deg); the
+inversion scales them.
+
+Station correction: the cross-correlation lag of obs against syn inside the window is
+always measured (integer lag refined by a parabola through the peak); only when
+``station_correction`` is True is the data window shifted by it before the residual is
+formed (pycmt3d shifts whether asked or not). The shifted data are linearly interpolated
+at the fractional lag.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy.signal.windows import tukey
+
+from seisfoc.errors import SeisfocError
+
+from .config import Config
+from .prepare import Stencil
+from .records import COMPONENTS, PARAMETERS, TraceSet, Window
+
+__all__ = ["Measurements", "measure", "measure_bands", "taper", "window_indices"]
+
+
+@dataclass
+class Measurements:
+    """Normal equations and measurements of every window (arrays over windows first)."""
+
+    parameters: tuple[str, ...]  # column order (a prefix of records.PARAMETERS)
+    windows: list[Window]
+    A: np.ndarray  # (n_win, n_par, n_par)
+    b: np.ndarray  # (n_win, n_par)
+    misfit: np.ndarray  # (n_win,) dt sum (t (obs - syn))^2
+    obs_energy: np.ndarray  # (n_win,) dt sum (t obs)^2
+    syn_energy: np.ndarray  # (n_win,) dt sum (t syn)^2
+    cc_max: np.ndarray  # (n_win,) normalised cross-correlation peak
+    cc_shift_s: np.ndarray  # (n_win,) lag of obs relative to syn (positive: obs later)
+    shift_s: np.ndarray  # (n_win,) lag applied to the data (0 without station correction)
+    dlna: np.ndarray  # (n_win,) 0.5 ln(obs_energy / syn_energy)
+    distance_deg: np.ndarray  # (n_win,)
+    azimuth_deg: np.ndarray  # (n_win,)
+    n_samples: np.ndarray  # (n_win,) int
+    dt_s: np.ndarray  # (n_win,)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_windows(self) -> int:
+        return len(self.windows)
+
+    @property
+    def chi(self) -> np.ndarray:
+        """Per-window normalised misfit sum (t (obs - syn))^2 / sum (t obs)^2."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.obs_energy > 0, self.misfit / self.obs_energy, 0.0)
+
+    def subset(self, index) -> Measurements:
+        """The windows selected by ``index`` (an integer array or a boolean mask)."""
+        idx = np.arange(self.n_windows)[index]
+        return Measurements(
+            parameters=self.parameters,
+            windows=[self.windows[i] for i in idx],
+            **{name: getattr(self, name)[idx] for name in _ARRAYS},
+            notes=list(self.notes),
+        )
+
+    @staticmethod
+    def concatenate(parts: Sequence[Measurements]) -> Measurements:
+        """One record of the windows of several (e.g. one per band)."""
+        parts = [p for p in parts if p.n_windows > 0] or list(parts[:1])
+        if not parts:
+            raise SeisfocError("no measurements to combine")
+        parameters = parts[0].parameters
+        for p in parts:
+            if p.parameters != parameters:
+                raise SeisfocError("measurements with different parameters cannot be combined")
+        return Measurements(
+            parameters=parameters,
+            windows=[w for p in parts for w in p.windows],
+            **{name: np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS},
+            notes=[n for p in parts for n in p.notes],
+        )
+
+
+_ARRAYS = ("A", "b", "misfit", "obs_energy", "syn_energy", "cc_max", "cc_shift_s", "shift_s",
+           "dlna", "distance_deg", "azimuth_deg", "n_samples", "dt_s")  # fmt: skip
+
+
+@lru_cache(maxsize=512)
+def _taper_cached(n: int, alpha: float) -> np.ndarray:
+    t = tukey(n, alpha, sym=True)
+    t.setflags(write=False)
+    return t
+
+
+def taper(n: int, alpha: float = 0.2) -> np.ndarray:
+    """The Tukey taper of ``n`` samples (alpha 0: boxcar, 1: Hann)."""
+    return _taper_cached(int(n), float(alpha))
+
+
+def window_indices(window: Window, t0_s: float, dt_s: float, n_samples: int) -> tuple[int, int]:
+    """First and last sample (inclusive) of ``window`` on a grid; SeisfocError when the
+    window is not inside the trace or shorter than three samples."""
+    eps = 1e-6
+    i0 = math.ceil((window.start_s - t0_s) / dt_s - eps)
+    i1 = math.floor((window.end_s - t0_s) / dt_s + eps)
+    if i0 < 0 or i1 > n_samples - 1 or i1 - i0 < 2:
+        raise SeisfocError(
+            f"window {window.start_s:g}-{window.end_s:g} s on {window.code}.{window.component}"
+            f" ({window.band}) is not inside the trace ({t0_s:g}"
+            f"-{t0_s + (n_samples - 1) * dt_s:g} s) or shorter than three samples"
+        )
+    return i0, i1
+
+
+def _check_grid(ref: TraceSet, other: TraceSet, what: str) -> None:
+    if (
+        other.data.shape[-1] != ref.data.shape[-1]
+        or not math.isclose(other.dt_s, ref.dt_s, rel_tol=1e-9)
+        or not math.isclose(other.t0_s, ref.t0_s, rel_tol=0.0, abs_tol=1e-6 * ref.dt_s)
+    ):
+        raise SeisfocError(
+            f"{what} is not on the time grid of the observed data (t0 {other.t0_s} vs"
+            f" {ref.t0_s} s, dt {other.dt_s} vs {ref.dt_s} s, {other.data.shape[-1]} vs"
+            f" {ref.data.shape[-1]} samples)"
+        )
+
+
+def _cross_correlate(
+    obs: np.ndarray, syn: np.ndarray, i0: int, i1: int, max_lag: int
+) -> tuple[float, float]:
+    """Normalised cross-correlation peak and lag (samples, fractional) of obs(t + lag)
+    against syn(t) over samples i0..i1, lags within +-max_lag (data outside the trace
+    count as zero)."""
+    n = obs.shape[-1]
+    s = syn[i0 : i1 + 1]
+    lo, hi = i0 - max_lag, i1 + max_lag + 1
+    ext = np.zeros(hi - lo)
+    a, b_ = max(lo, 0), min(hi, n)
+    ext[a - lo : b_ - lo] = obs[a:b_]
+    c = np.correlate(ext, s, mode="valid")  # c[j]: lag j - max_lag
+    e2 = ext * ext
+    csum = np.concatenate(([0.0], np.cumsum(e2)))
+    length = i1 - i0 + 1
+    e_obs = csum[length:] - csum[:-length]
+    e_syn = float(s @ s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cc = np.where(e_obs > 0, c / np.sqrt(np.maximum(e_obs, 0.0) * e_syn), 0.0)
+    if e_syn <= 0 or not np.any(e_obs > 0):
+        return 0.0, 0.0
+    j = int(np.argmax(cc))
+    peak = float(cc[j])
+    frac = 0.0
+    if 0 < j < len(cc) - 1:
+        y0, y1, y2 = cc[j - 1], cc[j], cc[j + 1]
+        denom = y0 - 2.0 * y1 + y2
+        if denom < 0:
+            frac = float(np.clip(0.5 * (y0 - y2) / denom, -0.5, 0.5))
+            peak = float(y1 - 0.25 * (y0 - y2) * frac)
+    return min(peak, 1.0), (j - max_lag) + frac
+
+
+def _shifted(trace: np.ndarray, i0: int, i1: int, lag: float) -> tuple[np.ndarray, bool]:
+    """trace at samples i0+lag .. i1+lag (linear interpolation), clipped to the trace."""
+    n = trace.shape[-1]
+    x = np.arange(i0, i1 + 1) + lag
+    clipped = bool(x[0] < 0 or x[-1] > n - 1)
+    x = np.clip(x, 0.0, n - 1.0)
+    k = np.minimum(np.floor(x).astype(np.intp), n - 2)
+    f = x - k
+    return trace[k] * (1.0 - f) + trace[k + 1] * f, clipped
+
+
+def measure(
+    obs: TraceSet,
+    syns: Mapping[str, TraceSet],
+    windows: Sequence[Window],
+    stencils: Mapping[str, Stencil],
+    *,
+    taper_alpha: float = 0.2,
+    station_correction: bool = False,
+    max_shift_s: float | None = None,
+) -> Measurements:
+    """The normal equations of every window of one band.
+
+    Parameters
+    ----------
+    obs
+        Processed observed traces.
+    syns
+        Run name to processed synthetics on the same time grid (``CMT`` and the runs the
+        stencils name).
+    windows
+        The measurement windows (on traces present in obs and syns).
+    stencils
+        Parameter to derivative stencil (``prepare.stencils``); an empty mapping measures
+        misfits only (used for the variance reduction of new synthetics).
+    taper_alpha
+        Tukey taper of each window.
+    station_correction
+        Shift the data window by the measured cross-correlation lag (only then).
+    max_shift_s
+        Largest lag searched; None: a quarter of each window's length.
+
+    Returns
+    -------
+    Measurements
+    """
+    parameters = tuple(p for p in PARAMETERS if p in stencils)
+    if len(parameters) != len(stencils):
+        unknown = set(stencils) - set(PARAMETERS)
+        raise SeisfocError(f"unknown parameters {sorted(unknown)}")
+    if "CMT" not in syns:
+        raise SeisfocError("synthetics of the reference run CMT are missing")
+    needed = ["CMT"]
+    for p in parameters:
+        s = stencils[p]
+        for run in (s.plus_run, s.minus_run):
+            if run is not None and run not in needed:
+                if run not in syns:
+                    raise SeisfocError(f"synthetics of run {run} (derivative by {p}) are missing")
+                needed.append(run)
+    for run in needed:
+        _check_grid(obs, syns[run], f"run {run}")
+    # coefficient matrix: D = C @ S, S the stacked run traces of one window
+    coef = np.zeros((len(parameters), len(needed)))
+    for i, p in enumerate(parameters):
+        s = stencils[p]
+        coef[i, needed.index(s.plus_run)] += 1.0 / s.step
+        if s.minus_run is not None:
+            coef[i, needed.index(s.minus_run)] -= 1.0 / s.step
+
+    n_win = len(windows)
+    n_par = len(parameters)
+    dt = float(obs.dt_s)
+    n_t = obs.data.shape[-1]
+    out = {
+        "A": np.zeros((n_win, n_par, n_par)),
+        "b": np.zeros((n_win, n_par)),
+        **{
+            name: np.zeros(n_win)
+            for name in (
+                "misfit",
+                "obs_energy",
+                "syn_energy",
+                "cc_max",
+                "cc_shift_s",
+                "shift_s",
+                "dlna",
+                "distance_deg",
+                "azimuth_deg",
+            )  # fmt: skip
+        },
+        "n_samples": np.zeros(n_win, dtype=int),
+        "dt_s": np.full(n_win, dt),
+    }
+    notes: list[str] = []
+    obs_index = {code: i for i, code in enumerate(obs.codes)}
+    syn_index = {run: {c: i for i, c in enumerate(syns[run].codes)} for run in needed}
+    comp_index = {c: i for i, c in enumerate(COMPONENTS)}
+    for w, win in enumerate(windows):
+        if win.component not in comp_index:
+            raise SeisfocError(f"window on unknown component {win.component!r}")
+        c = comp_index[win.component]
+        i_obs = obs_index.get(win.code)
+        if i_obs is None or not obs.present[i_obs, c]:
+            raise SeisfocError(f"window on {win.code}.{win.component} ({win.band}) but no such"
+                               " observed trace")  # fmt: skip
+        rows = []
+        for run in needed:
+            i_syn = syn_index[run].get(win.code)
+            if i_syn is None or not syns[run].present[i_syn, c]:
+                raise SeisfocError(f"window on {win.code}.{win.component} ({win.band}) but no"
+                                   f" such trace in run {run}")  # fmt: skip
+            rows.append(i_syn)
+        i0, i1 = window_indices(win, obs.t0_s, dt, n_t)
+        length = i1 - i0 + 1
+        o_trace = obs.data[i_obs, c]
+        syn_ref = syns["CMT"].data[rows[0], c]
+        max_lag = int(round(max_shift_s / dt)) if max_shift_s is not None else max(1, length // 4)
+        cc, lag = _cross_correlate(o_trace, syn_ref, i0, i1, max_lag)
+        out["cc_max"][w] = cc
+        out["cc_shift_s"][w] = lag * dt
+        if station_correction and lag != 0.0:
+            o, clipped = _shifted(o_trace, i0, i1, lag)
+            out["shift_s"][w] = lag * dt
+            if clipped:
+                notes.append(
+                    f"{win.code}.{win.component} ({win.band}) {win.start_s:g}-{win.end_s:g} s:"
+                    " shifted data window runs past the trace end (edge samples repeated)"
+                )
+        else:
+            o = o_trace[i0 : i1 + 1]
+        t = taper(length, taper_alpha)
+        s_ref = syn_ref[i0 : i1 + 1]
+        tr = t * (o - s_ref)
+        to = t * o
+        ts = t * s_ref
+        out["misfit"][w] = dt * float(tr @ tr)
+        out["obs_energy"][w] = dt * float(to @ to)
+        out["syn_energy"][w] = dt * float(ts @ ts)
+        if n_par:
+            stack = np.stack([syns[run].data[r, c, i0 : i1 + 1] for run, r in zip(needed, rows,
+                              strict=True)])  # fmt: skip
+            td = (coef @ stack) * t
+            out["A"][w] = dt * (td @ td.T)
+            out["b"][w] = dt * (td @ tr)
+        out["n_samples"][w] = length
+        out["distance_deg"][w] = obs.distance_deg[i_obs]
+        out["azimuth_deg"][w] = obs.azimuth_deg[i_obs]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = out["obs_energy"] / out["syn_energy"]
+        out["dlna"] = np.where(
+            (out["obs_energy"] > 0) & (out["syn_energy"] > 0), 0.5 * np.log(ratio), 0.0
+        )
+    return Measurements(parameters=parameters, windows=list(windows), notes=notes, **out)
+
+
+def measure_bands(
+    obs: Mapping[str, TraceSet],
+    syns: Mapping[str, Mapping[str, TraceSet]],
+    windows: Sequence[Window],
+    stencils: Mapping[str, Stencil],
+    cfg: Config,
+) -> Measurements:
+    """:func:`measure` of every configured band, concatenated (band order of the
+    configuration, window order within a band kept).
+
+    Parameters
+    ----------
+    obs
+        Band name to observed traces.
+    syns
+        Band name to (run name to synthetics).
+    windows
+        Windows of all bands.
+    stencils
+        Parameter to stencil (only the first ``cfg.invert.n_parameters`` are used).
+    cfg
+        Taper, station correction and (per band) the largest lag searched.
+    """
+    keep = PARAMETERS[: cfg.invert.n_parameters]
+    used = {p: s for p, s in stencils.items() if p in keep}
+    missing = [p for p in keep if p not in used]
+    if missing:
+        raise SeisfocError(f"no derivative stencil for {', '.join(missing)}")
+    parts = []
+    known = set(cfg.band_names)
+    for w in windows:
+        if w.band not in known:
+            raise SeisfocError(f"window of band {w.band!r}, which the configuration lacks")
+    for band in cfg.bands:
+        mine = [w for w in windows if w.band == band.name]
+        if not mine:
+            continue
+        if band.name not in obs or band.name not in syns:
+            raise SeisfocError(f"band {band.name} has windows but no processed traces")
+        parts.append(
+            measure(
+                obs[band.name],
+                syns[band.name],
+                mine,
+                used,
+                taper_alpha=cfg.invert.taper_alpha,
+                station_correction=cfg.invert.station_correction,
+                max_shift_s=band.max_time_shift_s,
+            )
+        )
+    if not parts:
+        raise SeisfocError("no measurement windows in any band")
+    return Measurements.concatenate(parts)
