@@ -20,6 +20,29 @@ Definitions (unit double couple, Aki & Richards P radiation ``A``, |A| <= 1):
 * **stdr** = sum(w |A|) / sum(w): near 1 when the readings sit near the radiation
   maxima, near 0 when they hug the nodal planes.
 
+Readings on a nodal plane (``on_plane``). A ray exactly on a nodal plane has A = 0 and
+no polarity can be checked against it. It happens more often than one would think:
+blank AIN read as take-off 0 (SEISAN's ``focmec p`` does that) puts the ray on the
+vertical, and a grid whose angles are whole degrees meets integer azimuths and take-off
+angles exactly. Two conventions:
+
+* ``"ignore"`` (default, as PINV's consistency count and HASH): such a reading is never a
+  misfit (``polarity * A < -nodal_threshold``).
+* ``"error"``: it always counts as a misfit (``polarity * A < nodal_threshold`` is an
+  error), FOCMEC's rule in exact arithmetic.
+* ``"focmec"``: FOCMEC's own decision (only for the ``"baxis"`` grid). FOCMEC tests
+  ``polarity * 2 (A.x)(N.x) <= 0`` in single precision, so for a ray that lies on a plane
+  in exact arithmetic the rounding of its single-precision vectors decides. Readings with
+  |A| > 1e-6 are decided in double precision as above (single precision cannot change
+  their sign); the others are recomputed as SEISAN 13.03's FOCMEC computes them (float32
+  station vectors from azimuth and 90 - take-off in radians, the B-axis rotation matrices
+  of its grid, fused multiply-adds in the matrix products and dot products). With this
+  rule the acceptable sets of SEISAN's reference FOCMEC runs (``../shared/reference``,
+  six TEST_ events and three synthetic ones) are reproduced mechanism for mechanism and
+  in FOCMEC's order (the 9999-solution runs in their first 9999); with ``"error"`` one
+  solution of three of them differs, with ``"ignore"`` up to 17 extra (1995-08-22:
+  5,003 against FOCMEC's 5,001). ``seisfoc compare`` and :func:`focmec_set` use it.
+
 Grids (``step_deg`` is the spacing of every angle):
 
 * ``"baxis"`` (default): FOCMEC's parametrisation. Null axis B with plunge 0, step, ...,
@@ -58,11 +81,23 @@ __all__ = [
     "best",
     "acceptable_spread",
     "preferred_from_set",
+    "focmec_set",
+    "grid_size",
+    "ON_PLANE",
+    "MEMORY_BUDGET_BYTES",
 ]
 
 _GRIDS = {"baxis": 1, "sdr": 2}
 _SQRT2 = np.sqrt(2.0)
 _FIRST_GUESS = 4096  # room for the acceptable set in the first kernel call
+#: conventions for a reading on a nodal plane (see the module text)
+ON_PLANE = ("ignore", "error", "focmec")
+#: |A| below which ``on_plane="focmec"`` recomputes a reading in FOCMEC's single precision
+_FOCMEC_BAND = 1e-6
+#: largest acceptable set (bytes, 64 per mechanism) :func:`search` returns; beyond it a
+#: :class:`GridSearchError` says how many mechanisms and which step would fit
+MEMORY_BUDGET_BYTES = 1 << 30
+_BYTES_PER_MECHANISM = 64
 
 
 class GridSearchError(SeisfocError, ValueError):
@@ -131,17 +166,71 @@ def _readings(polarity, takeoff_deg, azimuth_deg, weight):
     return pol, takeoff, azimuth, w
 
 
+def _kernel_threshold(nodal_threshold: float, on_plane: str) -> float:
+    """The kernel's threshold: a reading is a misfit when polarity * A < -threshold."""
+    if on_plane not in ON_PLANE:
+        raise GridSearchError(f"on_plane must be one of {', '.join(ON_PLANE)}, got {on_plane!r}")
+    t = float(nodal_threshold)
+    if not (np.isfinite(t) and t >= 0.0):
+        raise GridSearchError(f"nodal_threshold must be >= 0, got {nodal_threshold}")
+    return t if on_plane == "ignore" else -max(t, 1e-300)
+
+
 def misfit(
-    strike, dip, rake, polarity, takeoff_deg, azimuth_deg, weight=None, nodal_threshold=1e-9
+    strike,
+    dip,
+    rake,
+    polarity,
+    takeoff_deg,
+    azimuth_deg,
+    weight=None,
+    nodal_threshold=1e-9,
+    on_plane: str = "ignore",
 ) -> Misfit:
-    """Weighted misfit count and stdr of given mechanisms (arrays broadcast together)."""
+    """Weighted misfit count and stdr of given mechanisms (arrays broadcast together).
+
+    ``on_plane``: ``"ignore"`` or ``"error"`` (see the module text); ``"focmec"`` needs
+    FOCMEC's grid vectors, which given mechanisms do not have, and is taken as ``"error"``.
+    """
     s, d, r = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64) for x in (strike, dip, rake)))
     shape = s.shape
     pol, takeoff, azimuth, w = _readings(polarity, takeoff_deg, azimuth_deg, weight)
+    threshold = _kernel_threshold(nodal_threshold, on_plane)
     m, st = _kernels.gridsearch_misfit(
-        np.ravel(s), np.ravel(d), np.ravel(r), pol, takeoff, azimuth, w, float(nodal_threshold)
+        np.ravel(s), np.ravel(d), np.ravel(r), pol, takeoff, azimuth, w, threshold
     )
     return Misfit(m.reshape(shape), st.reshape(shape))
+
+
+def grid_size(step_deg: float, grid: str = "baxis") -> int:
+    """Number of double couples of a grid (FOCMEC's B-axis grid: 464,310 at 2 deg)."""
+    if grid not in _GRIDS:
+        raise GridSearchError(f"grid must be one of {sorted(_GRIDS)}, got {grid!r}")
+    step = float(step_deg)
+    if not (0.0 < step <= 90.0):
+        raise GridSearchError(f"step_deg must be in (0, 90], got {step_deg}")
+    eps = 1e-9  # the kernel's guard against rounding at the grid limits
+    n_inner = int(np.ceil((180.0 if grid == "baxis" else 360.0) / step - eps))
+    if grid == "sdr":
+        return int(np.ceil(360.0 / step - eps) * np.ceil(90.0 / step - eps)) * n_inner
+    plunge = np.arange(int(np.floor(90.0 / step + eps)) + 1) * step
+    trends = np.floor(360.0 * np.cos(np.radians(plunge)) / step + 0.5)
+    trends[0] = np.floor(180.0 / step + 0.5)
+    trends[plunge > 90.0 - eps] = 1
+    return int(np.maximum(trends, 1).sum()) * n_inner
+
+
+def _budget_error(n_accept: int, step: float, grid: str, budget: int) -> GridSearchError:
+    need = n_accept * _BYTES_PER_MECHANISM
+    total = grid_size(step, grid)
+    # the set scales with the grid, about as step**-3
+    fit = step * (need / budget) ** (1.0 / 3.0)
+    return GridSearchError(
+        f"grid step {step:g} deg: {n_accept:,} of the grid's {total:,} double couples are "
+        f"acceptable, {need / 2**30:.2f} GiB, more than the memory budget of "
+        f"{budget / 2**30:.2f} GiB; use a step of at least {np.ceil(fit * 10) / 10:g} deg, "
+        "a tighter misfit limit or more polarities"
+    )
 
 
 def search(
@@ -154,18 +243,46 @@ def search(
     *,
     grid: str = "baxis",
     nodal_threshold: float = 1e-9,
+    on_plane: str = "ignore",
+    memory_budget_bytes: int | None = None,
 ) -> AcceptableSet:
     """All grid double couples with misfit <= ``max_misfit``.
 
-    ``max_misfit=None`` takes the smallest misfit found on the grid (FOCMEC's "smallest
-    number of errors that gives a solution"); ``np.inf`` returns the whole grid. Misfits
-    are compared with a relative slack of 1e-9 of the total weight.
+    Parameters
+    ----------
+    polarity, takeoff_deg, azimuth_deg, weight
+        Readings: +1/-1, take-off angle from the downward vertical, azimuth from north
+        (degrees), weights (default 1).
+    step_deg
+        Grid spacing (0, 90] degrees.
+    max_misfit
+        ``None`` takes the smallest misfit found on the grid (FOCMEC's "smallest number
+        of errors that gives a solution"); ``np.inf`` returns the whole grid. Misfits are
+        compared with a relative slack of 1e-9 of the total weight.
+    grid
+        ``"baxis"`` (FOCMEC's) or ``"sdr"``.
+    nodal_threshold, on_plane
+        Readings on or near a nodal plane, see the module text.
+    memory_budget_bytes
+        Largest acceptable set returned (64 bytes per mechanism; default
+        :data:`MEMORY_BUDGET_BYTES`, 1 GiB). The grid itself is never held in memory (the
+        kernel walks it), only the acceptable set; a larger set raises
+        :class:`GridSearchError` with its size and the step that would fit.
+
+    Returns
+    -------
+    AcceptableSet
+        The acceptable mechanisms in grid order (FOCMEC's order for ``"baxis"``).
     """
     if grid not in _GRIDS:
         raise GridSearchError(f"grid must be one of {sorted(_GRIDS)}, got {grid!r}")
     step = float(step_deg)
     if not (0.0 < step <= 90.0):
         raise GridSearchError(f"step_deg must be in (0, 90], got {step_deg}")
+    threshold = _kernel_threshold(nodal_threshold, on_plane)
+    if on_plane == "focmec" and grid != "baxis":
+        raise GridSearchError('on_plane="focmec" needs FOCMEC\'s grid (grid="baxis")')
+    budget = MEMORY_BUDGET_BYTES if memory_budget_bytes is None else int(memory_budget_bytes)
     pol, takeoff, azimuth, w = _readings(polarity, takeoff_deg, azimuth_deg, weight)
     if max_misfit is None:
         limit = -1.0  # the kernel takes the minimum
@@ -174,8 +291,18 @@ def search(
         if np.isnan(limit) or limit < 0.0:
             raise GridSearchError(f"max_misfit must be >= 0, got {max_misfit}")
         limit = min(limit, np.finfo(np.float64).max / 2)
-    args = (_GRIDS[grid], step, pol, takeoff, azimuth, w, float(nodal_threshold), limit)
     slack = 1e-9 * float(np.sum(w))
+    if on_plane == "focmec":
+        return _focmec_search(pol, takeoff, azimuth, w, step, limit, slack, budget)
+    found = _scan(pol, takeoff, azimuth, w, step, limit, slack, grid, threshold, budget)
+    if max_misfit is not None:
+        found = found._replace(max_misfit=float(max_misfit))
+    return found
+
+
+def _scan(pol, takeoff, azimuth, w, step, limit, slack, grid, threshold, budget):
+    """One kernel search; the output arrays grow once to the exact acceptable count."""
+    args = (_GRIDS[grid], step, pol, takeoff, azimuth, w, float(threshold), limit)
     n_out = _FIRST_GUESS
     while True:  # the kernel counts all acceptable points but fills at most n_out
         strike, dip, rake, mis, stdr, param, n_grid, min_misfit, used, n_accept = (
@@ -183,17 +310,148 @@ def search(
         )
         if n_accept <= n_out:
             break
+        if n_accept * _BYTES_PER_MECHANISM > budget:
+            raise _budget_error(int(n_accept), step, grid, budget)
         n_out = int(n_accept)
     k = int(n_accept)
     return AcceptableSet(
         *(a[:k].copy() for a in (strike, dip, rake, mis, stdr)),
         param[:, :k].T.copy(),
         float(min_misfit),
-        float(used) if max_misfit is None else float(max_misfit),
+        float(used),
         step,
         grid,
         int(n_grid),
     )
+
+
+# ---- FOCMEC's single-precision decision for rays on a nodal plane --------------------
+
+_F32 = np.float32
+_RD32 = _F32(45.0) / _F32(np.arctan(1.0))  # FOCMEC's degrees per radian, 45 / atan(1)
+
+
+def _cos32(x):
+    return np.cos(np.asarray(x, dtype=np.float64)).astype(np.float32)
+
+
+def _sin32(x):
+    return np.sin(np.asarray(x, dtype=np.float64)).astype(np.float32)
+
+
+def _fma32(a, b, c):
+    """a * b + c rounded once to single precision (a fused multiply-add)."""
+    return (np.asarray(a, np.float64) * np.asarray(b, np.float64) + c).astype(np.float32)
+
+
+def _focmec_rays(takeoff, azimuth):
+    """FOCMEC's station vectors (3, n), float32: trend = azimuth, plunge = 90 - take-off."""
+    trend = np.asarray(azimuth, np.float32) / _RD32
+    plunge = (_F32(90.0) - np.asarray(takeoff, np.float32)) / _RD32
+    ct, st, cp, sp = _cos32(trend), _sin32(trend), _cos32(plunge), _sin32(plunge)
+    return np.stack([ct * cp, st * cp, sp])
+
+
+def _focmec_axes(grid_param, step):
+    """FOCMEC's A and N vectors (3, m), float32, of B-axis grid points (trend, plunge,
+    angle in degrees) of a search with B trend 0 .. 360 - step, plunge 0 .. 90 and angle
+    0 .. 180 - step, all by ``step`` (SEISAN's runs)."""
+    s = _F32(step)
+    p = np.asarray(grid_param, dtype=np.float64)
+    n_plunge = 1 + int(np.floor(90.0 / step + 0.5))
+    jp = np.rint(p[:, 1] / step).astype(np.int64)
+    last = jp == n_plunge - 1
+    plunge = np.where(last, _F32(90.0) / _RD32, (jp.astype(np.float32) * s) / _RD32)
+    plunge = plunge.astype(np.float32)
+    span = _F32(360.0 - step) + s  # BTMAX + BTDEL - BTMIN
+    n_trend = np.maximum(np.floor(span / (s / _cos32(plunge)) + _F32(0.5)), 1).astype(np.int64)
+    trend_step = span / n_trend.astype(np.float32)
+    jt = np.rint(p[:, 0] / (360.0 / n_trend)).astype(np.int64)
+    trend = np.minimum(jt.astype(np.float32) * trend_step, _F32(360.0 - step)) / _RD32
+    trend = np.where(last, _F32(0.0), trend).astype(np.float32)
+    angle = (np.rint(p[:, 2] / step).astype(np.float32) * s) / _RD32
+    ct, st, cp, sp = _cos32(trend), _sin32(trend), _cos32(plunge), _sin32(plunge)
+    ca, sa = _cos32(angle), _sin32(angle)
+    # rows 1 and 2 of the rotation taking north/east/down to the B frame
+    b1 = np.stack([sp * ct, sp * st, -cp])
+    b2 = np.stack([-st, ct, np.zeros_like(ct)])
+    return _fma32(sa, b2, ca * b1), _fma32(ca, b2, (-sa) * b1)
+
+
+def _dot32(x, a):
+    """(m, n) single-precision dot products of vectors a (3, m) with rays x (3, n)."""
+    r = x[0][None, :] * a[0][:, None]
+    r = _fma32(x[1][None, :], a[1][:, None], r)
+    return _fma32(x[2][None, :], a[2][:, None], r)
+
+
+def _focmec_misfits(found: AcceptableSet, pol, takeoff, azimuth, w, chunk=65536):
+    """Misfits of the members of ``found`` with FOCMEC's decision for nodal rays."""
+    from seisfoc.mechanism import p_radiation
+
+    out = np.empty(found.size)
+    rays = None
+    for start in range(0, found.size, chunk):
+        sl = slice(start, start + chunk)
+        amp = p_radiation(
+            found.strike[sl, None], found.dip[sl, None], found.rake[sl, None], takeoff, azimuth
+        )
+        bad = pol * amp < 0.0
+        near = np.abs(amp) <= _FOCMEC_BAND
+        rows = np.flatnonzero(near.any(axis=1))
+        if rows.size:
+            if rays is None:
+                rays = _focmec_rays(takeoff, azimuth)
+            a, n = _focmec_axes(found.grid_param[sl][rows], found.step_deg)
+            # FOCMEC's test polarity * 2 (A.x)(N.x) <= 0; its A and N are the slip and
+            # normal of our grid point up to the sign of one of them, hence the minus
+            test = -(pol * _dot32(rays, a) * _dot32(rays, n))
+            bad[rows] = np.where(near[rows], test <= 0.0, bad[rows])
+        out[sl] = bad @ w
+    return out
+
+
+def _focmec_search(pol, takeoff, azimuth, w, step, limit, slack, budget):
+    """FOCMEC's acceptable set: the kernel finds a superset (rays within 1e-6 of a plane
+    never count), then the members are re-counted with FOCMEC's decision. Re-counting
+    only raises misfits, so the smallest FOCMEC misfit is found by raising the kernel's
+    limit until a member keeps a misfit within it."""
+
+    def lenient(lim):
+        return _scan(pol, takeoff, azimuth, w, step, lim, slack, "baxis", _FOCMEC_BAND, budget)
+
+    first = lenient(-1.0)
+    low = first.min_misfit
+    while True:
+        cand = first if low == first.min_misfit else lenient(low)
+        exact = _focmec_misfits(cand, pol, takeoff, azimuth, w)
+        smallest = float(exact.min())
+        if smallest <= low + slack:
+            break
+        low = smallest
+    use = smallest if limit < 0.0 else limit
+    if use != low:
+        cand = lenient(use)
+        exact = _focmec_misfits(cand, pol, takeoff, azimuth, w)
+    keep = exact <= use + slack
+    return AcceptableSet(
+        *(a[keep] for a in (cand.strike, cand.dip, cand.rake)),
+        exact[keep],
+        cand.stdr[keep],
+        cand.grid_param[keep],
+        smallest,
+        use,
+        step,
+        "baxis",
+        cand.n_grid,
+    )
+
+
+def focmec_set(polarity, takeoff_deg, azimuth_deg, step_deg: float = 2.0, max_misfit=None):
+    """FOCMEC's acceptable set as SEISAN runs it: B-axis grid of ``step_deg`` (2 deg),
+    unit weights, the smallest error count that gives a solution (or ``max_misfit``), a
+    ray on a nodal plane decided as FOCMEC decides it (``on_plane="focmec"``)."""
+    return search(polarity, takeoff_deg, azimuth_deg, None, step_deg, max_misfit, on_plane="focmec")
 
 
 def best(acceptable: AcceptableSet) -> GridMechanism:

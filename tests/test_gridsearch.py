@@ -4,6 +4,7 @@ noise-free synthetics, and FOCMEC's acceptable sets from SEISAN's runs."""
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -322,3 +323,96 @@ def test_focmec_set_against_strike_dip_rake_grid(reference_dir):
     baxis = gs.search(polarity, takeoff, azimuth, step_deg=2.0)
     assert kagan_angle(gs.preferred_from_set(baxis), preferred) < 0.5
     assert kagan_angle(gs.preferred_from_set(found), preferred) < 10.0
+
+
+def _focmec_folders(reference_dir):
+    """The six reference FOCMEC runs and the three of the synthetic bundle (tests/data
+    when a copy of the bundle is there, else ../shared)."""
+    folders = [reference_dir / "pinv" / e / "hyp" / "focmec" for e in FOCMEC_EVENTS]
+    local = Path(__file__).parent / "data" / "bundle"
+    bundle = local if local.is_dir() else reference_dir / "bundle"
+    return folders + [bundle / f"case_00{k}" / "focmec" for k in (4, 5, 7)]
+
+
+def _paired_kagan(a, b):
+    """Kagan angle of the i-th mechanism of a to the i-th of b."""
+    return np.atleast_1d(kagan_angle(a, b))
+
+
+def test_focmec_convention_reproduces_focmec_sets_both_ways(reference_dir):
+    """on_plane="focmec": every reference FOCMEC run gives FOCMEC's minimum error count
+    and FOCMEC's acceptable set, member for member in FOCMEC's order, and nothing more
+    (the runs FOCMEC stopped at 9999 solutions: its 9999 are our first 9999)."""
+    sizes = {}
+    for folder in _focmec_folders(reference_dir):
+        polarity, takeoff, azimuth = _read_focmec_dat(folder / "focmec.dat")
+        focmec = _read_fm_new(folder)
+        min_errors, n_solutions = (int(x) for x in (folder / "nerr_nsol.txt").read_text().split())
+        found = gs.focmec_set(polarity, takeoff, azimuth)
+        assert found.min_misfit == min_errors, folder
+        if n_solutions < 9999:
+            assert found.size == n_solutions, folder
+        else:
+            assert found.size > 9999, folder
+        n = min(found.size, n_solutions)
+        ours = (found.strike[:n], found.dip[:n], found.rake[:n])
+        theirs = (focmec[:n, 1], focmec[:n, 0], focmec[:n, 2])
+        # FOCMEC prints two decimals: the same mechanism is within 0.02 deg
+        assert _paired_kagan(ours, theirs).max() < 0.02, folder
+        np.testing.assert_array_equal(found.misfit[:n], focmec[:n, 3])
+        sizes[folder.parts[-3] if folder.parts[-4] == "pinv" else folder.parts[-2]] = found.size
+    # the event of the issue: 5,003 solutions when a nodal ray is ignored, 5,001 as FOCMEC
+    assert sizes["22-0141-06L.S199508"] == 5001
+    folder = reference_dir / "pinv" / "22-0141-06L.S199508" / "hyp" / "focmec"
+    polarity, takeoff, azimuth = _read_focmec_dat(folder / "focmec.dat")
+    assert gs.search(polarity, takeoff, azimuth, step_deg=2.0).size == 5003
+    assert gs.search(polarity, takeoff, azimuth, step_deg=2.0, on_plane="error").size == 5000
+
+
+def test_on_plane_conventions_on_a_vertical_ray():
+    """Blank AIN read as take-off 0: the ray is vertical and lies on both planes of every
+    vertical strike-slip fault. "ignore" never counts it, "error" always does, and the
+    grid search's acceptable sets differ exactly by the mechanisms that have a ray on a
+    plane."""
+    pol = np.array([1.0, -1.0, 1.0, -1.0, 1.0])
+    takeoff = np.array([0.0, 60.0, 60.0, 60.0, 60.0])
+    azimuth = np.array([0.0, 0.0, 90.0, 180.0, 270.0])
+    m_ignore = gs.misfit(45.0, 90.0, 0.0, pol, takeoff, azimuth).misfit
+    m_error = gs.misfit(45.0, 90.0, 0.0, pol, takeoff, azimuth, on_plane="error").misfit
+    assert m_error == m_ignore + 1.0
+    ignore = gs.search(pol, takeoff, azimuth, step_deg=10.0, max_misfit=0.0)
+    error = gs.search(pol, takeoff, azimuth, step_deg=10.0, max_misfit=0.0, on_plane="error")
+    amplitude = p_radiation(*(x[:, None] for x in ignore[:3]), takeoff, azimuth)
+    on_plane = (np.abs(amplitude) < 1e-9).any(axis=1)
+    assert on_plane.any()
+    assert error.size == ignore.size - np.count_nonzero(on_plane)
+    focmec = gs.search(pol, takeoff, azimuth, step_deg=10.0, max_misfit=0.0, on_plane="focmec")
+    assert error.size <= focmec.size <= ignore.size
+    with pytest.raises(gs.GridSearchError, match="on_plane"):
+        gs.search(pol, takeoff, azimuth, on_plane="sometimes")
+    with pytest.raises(gs.GridSearchError, match="baxis"):
+        gs.search(pol, takeoff, azimuth, grid="sdr", on_plane="focmec")
+
+
+def test_grid_size_matches_kernel():
+    for step in (2.0, 5.0, 7.5, 30.0):
+        for grid in ("baxis", "sdr"):
+            found = gs.search([1.0], [30.0], [10.0], step_deg=step, grid=grid, max_misfit=0.0)
+            assert gs.grid_size(step, grid) == found.n_grid
+    assert gs.grid_size(2.0) == 464310
+
+
+def test_memory_budget_refuses_with_numbers():
+    """Three polarities at a fine step accept most of the grid: the set is refused before
+    it is allocated, the message says how many mechanisms, how much memory and which step
+    would fit; the suggested step does fit."""
+    pol, takeoff, azimuth = [1.0, -1.0, 1.0], [30.0, 60.0, 80.0], [10.0, 100.0, 250.0]
+    budget = 4 << 20  # 4 MiB
+    with pytest.raises(gs.GridSearchError) as info:
+        gs.search(pol, takeoff, azimuth, 1.0, 2.0, np.inf, memory_budget_bytes=budget)
+    text = str(info.value)
+    assert "grid step 2 deg" in text and "464,310" in text and "GiB" in text
+    suggested = float(text.split("a step of at least ")[1].split(" deg")[0])
+    assert suggested > 2.0
+    found = gs.search(pol, takeoff, azimuth, 1.0, suggested, np.inf, memory_budget_bytes=budget)
+    assert found.size * 64 <= budget
