@@ -293,6 +293,8 @@ def acceptable_pool(
         seed=seed,
     )
     sets = []
+    pooled = 0
+    budget = gridsearch.MEMORY_BUDGET_BYTES
     for k in range(n_trials):
         # the trial's smallest misfit over the grid, then everything within the limit
         # (two kernel calls of about 1.5 ms each for 22 readings at 5 deg; one call with a
@@ -303,6 +305,19 @@ def acceptable_pool(
                 t_pol[k], t_ain[k], t_az[k], w, step_deg, max(lowest + allowance, floor)
             )
         )
+        pooled += sets[-1].size
+        # the pool grows about as trial 0's set times the trials: refuse early, with numbers
+        projected = max(pooled, sets[0].size * n_trials) * 64
+        if projected > budget:
+            raise gridsearch.GridSearchError(
+                f"grid step {step_deg:g} deg: the acceptable sets of {n_trials} trials would "
+                f"pool about {projected // 64:,} double couples "
+                f"({gridsearch.bytes_text(projected)}; "
+                f"trial 0 alone accepts {sets[0].size:,} of the grid's "
+                f"{gridsearch.grid_size(step_deg):,}), more than the memory budget of "
+                f"{gridsearch.bytes_text(budget)}; use a coarser --grid-step, fewer --trials or "
+                "more polarities"
+            )
     first = sets[0]
     pool = gridsearch.AcceptableSet(
         *(np.concatenate([s[i] for s in sets]) for i in range(6)),

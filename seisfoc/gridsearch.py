@@ -220,6 +220,11 @@ def grid_size(step_deg: float, grid: str = "baxis") -> int:
     return int(np.maximum(trends, 1).sum()) * n_inner
 
 
+def bytes_text(n: float) -> str:
+    """A byte count for a message: ``"1.52 GiB"``, ``"48.0 MiB"``."""
+    return f"{n / 2**30:.2f} GiB" if n >= 2**30 else f"{n / 2**20:.1f} MiB"
+
+
 def _budget_error(n_accept: int, step: float, grid: str, budget: int) -> GridSearchError:
     need = n_accept * _BYTES_PER_MECHANISM
     total = grid_size(step, grid)
@@ -227,8 +232,8 @@ def _budget_error(n_accept: int, step: float, grid: str, budget: int) -> GridSea
     fit = step * (need / budget) ** (1.0 / 3.0)
     return GridSearchError(
         f"grid step {step:g} deg: {n_accept:,} of the grid's {total:,} double couples are "
-        f"acceptable, {need / 2**30:.2f} GiB, more than the memory budget of "
-        f"{budget / 2**30:.2f} GiB; use a step of at least {np.ceil(fit * 10) / 10:g} deg, "
+        f"acceptable, {bytes_text(need)}, more than the memory budget of "
+        f"{bytes_text(budget)}; use a step of at least {np.ceil(fit * 10) / 10:g} deg, "
         "a tighter misfit limit or more polarities"
     )
 

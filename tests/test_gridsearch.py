@@ -411,7 +411,7 @@ def test_memory_budget_refuses_with_numbers():
     with pytest.raises(gs.GridSearchError) as info:
         gs.search(pol, takeoff, azimuth, 1.0, 2.0, np.inf, memory_budget_bytes=budget)
     text = str(info.value)
-    assert "grid step 2 deg" in text and "464,310" in text and "GiB" in text
+    assert "grid step 2 deg" in text and "464,310" in text and "4.0 MiB" in text
     suggested = float(text.split("a step of at least ")[1].split(" deg")[0])
     assert suggested > 2.0
     found = gs.search(pol, takeoff, azimuth, 1.0, suggested, np.inf, memory_budget_bytes=budget)

@@ -442,3 +442,14 @@ def test_acceptable_set_of_the_data_is_focmecs(reference_dir):
     assert abs(u.probability - fm_prob) < 0.1
     assert u.kagan_to_preferred > 30.0  # PINV's solution is off the set's centre
     assert u.grade == "D"
+
+
+def test_fine_grid_with_few_polarities_is_refused_with_numbers(monkeypatch):
+    """Issue 9: --grid-step 0.5 with three polarities once took 7.6 GB. The pooled sets are
+    now refused before they grow, with the number of mechanisms and the budget named."""
+    from seisfoc import gridsearch as G
+
+    monkeypatch.setattr(G, "MEMORY_BUDGET_BYTES", 64 << 20)
+    pol, ain, az = [1.0, -1.0, 1.0], [30.0, 60.0, 80.0], [10.0, 100.0, 250.0]
+    with pytest.raises(G.GridSearchError, match=r"grid step 2 deg: .* 100 trials .*GiB.* 64.0 MiB"):
+        U.estimate(pol, ain, az, (0.0, 45.0, 90.0), step_deg=2.0)
