@@ -21,8 +21,8 @@ import shutil
 from seisfoc.pinv import program
 
 from seisfoc import mechanism
-from seisfoc.io import nordic
 from seisfoc.errors import SeisfocError
+from seisfoc.io import nordic
 
 
 def example_folder() -> str:
@@ -37,8 +37,9 @@ def example_folder() -> str:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
-        default="demo-output",
-        help="folder for the database copy and the beachballs (default ./demo-output)",
+        default=None,
+        help="a new or empty folder for the database copy and the beachballs (default "
+        "./demo-output, or demo-output-2, -3, ... when that one is not empty)",
     )
     parser.add_argument(
         "--trials", type=int, default=100, help="perturbation trials per event (default 100)"
@@ -46,11 +47,47 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-plots", action="store_true", help="skip the beachball PNGs")
 
 
+def output_folder(out: str | None) -> str:
+    """The folder the demo writes into: ``out`` when it is new or an empty folder (it is
+    created), else a SeisfocError; with no ``out``, the first of ``demo-output``,
+    ``demo-output-2``, ... that is new or empty. The demo never deletes or replaces a
+    file it did not make."""
+    if out is None:
+        out, k = "demo-output", 2
+        while os.path.lexists(out) and not (os.path.isdir(out) and not os.listdir(out)):
+            out, k = f"demo-output-{k}", k + 1
+    if os.path.lexists(out):
+        if not os.path.isdir(out):
+            raise SeisfocError(
+                "is not a folder: seisfoc demo writes a database copy and beachballs into a "
+                "new or empty folder",
+                path=out,
+            )
+        try:
+            entries = os.listdir(out)
+        except OSError as exc:
+            raise SeisfocError(f"cannot read the folder: {exc.strerror or exc}", path=out) from None
+        if entries:
+            raise SeisfocError(
+                "is not empty: seisfoc demo writes only into a new or empty folder and never "
+                "replaces files it did not make (choose another --out)",
+                path=out,
+            )
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as exc:
+        raise SeisfocError(f"cannot create the folder: {exc.strerror or exc}", path=out) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise SeisfocError("the folder is not writable", path=out)
+    return out
+
+
 def _copy_example(out: str) -> str:
     target = os.path.join(out, "example")
-    if os.path.exists(target):
-        shutil.rmtree(target)
-    shutil.copytree(example_folder(), target)
+    try:
+        shutil.copytree(example_folder(), target)
+    except (OSError, shutil.Error) as exc:
+        raise SeisfocError(f"cannot copy the example database: {exc}", path=target) from None
     return target
 
 
@@ -81,7 +118,9 @@ def _plot(result, path: str) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    os.makedirs(args.out, exist_ok=True)
+    if args.trials < 1:
+        raise SeisfocError(f"--trials must be at least 1, not {args.trials}")
+    args.out = output_folder(args.out)
     folder = _copy_example(args.out)
     truth = _truth_by_file(folder)
     agency = program.station0_agency(os.path.join(folder, "DAT"))
