@@ -351,7 +351,8 @@ class InvertConfig:
         high=50)  # fmt: skip
     tolerance: float = _opt(
         0.002,
-        "stop when the scaled update is below this fraction of the scaled parameters",
+        "Gauss-Newton stops when the moment tensor changes by less than this fraction of"
+        " its norm and the centroid moves less than this x 100 km",
         low=0.0, low_open=True)  # fmt: skip
     bootstrap_draws: int = _opt(
         200, "bootstrap resamplings of the windows (0: none)", low=0, high=100000
