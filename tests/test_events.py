@@ -121,7 +121,7 @@ def test_prime_fault_plane_with_blank_dip_and_rake(tmp_path, capsys):
     assert "     -  45.0   -90.0 ?" in out[1]
     path.write_bytes(sfile_old(fault_lines=[line("F", (71, "PINV"))]))
     status, out, _err = _run([str(path)], capsys)
-    assert "  Nordic1  -  " in out[1]
+    assert "  old      -  " in out[1]
 
 
 # ------------------------------------------------------------------ per-event errors

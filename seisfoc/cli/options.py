@@ -23,6 +23,8 @@ MODES = ("modern", "seisan")
 #: --nordic-format choices -> the reader's ``nordic_format`` argument (the names are
 #: those every output uses for the two Nordic formats: "old" and "nordic2")
 NORDIC_FORMATS: dict[str, int | None] = {"auto": None, "old": 1, "nordic2": 2}
+#: the reader's ``nordic_format`` -> its name in every output
+FORMAT_NAMES: dict[int | None, str] = {v: k for k, v in NORDIC_FORMATS.items() if v is not None}
 
 
 # ---------------------------------------------------------------- option types
