@@ -18,9 +18,15 @@ module pinv
   private
   public :: pinv_design_sp, pinv_design_dp, svd_golub_reinsch_sp, seisan_order, &
             solve_seisan, solve_modern, jacobi_eigen, sort_descending, plane_from_axes, &
-            p_radiation, consistency_count, other_plane, MODE_SEISAN, MODE_MODERN
+            p_radiation, consistency_count, other_plane, solve_polarities, fold_angles, &
+            tensor_from_unknowns, MODE_SEISAN, MODE_MODERN, PINV_OK, PINV_JACOBI_NOT_CONVERGED, &
+            PINV_EIGEN_FAILED, PINV_LAPACK_ARGUMENT
 
   integer(ip), parameter :: MODE_SEISAN = 0, MODE_MODERN = 1
+  !> Status of solve_polarities: 0 ok; > 0 the SVD did not converge (the value it stopped
+  !> at); the negative codes below.
+  integer(ip), parameter :: PINV_OK = 0, PINV_JACOBI_NOT_CONVERGED = -1, &
+                            PINV_EIGEN_FAILED = -2, PINV_LAPACK_ARGUMENT = -3
   real(dp), parameter :: pi_dp = 3.14159265358979323846_dp
   real(sp), parameter :: pi_sp = 3.14159265_sp
 
@@ -693,5 +699,109 @@ contains
       end if
     end do
   end subroutine consistency_count
+
+  !> One polarity set, start to end: design matrix, SVD solution (mode MODE_SEISAN or
+  !> MODE_MODERN), moment tensor in (r, t, p) = (up, south, east), eigen step, T and P
+  !> axes, the nodal plane from the normal (T + P)/sqrt(2) and the other plane, and the
+  !> consistency count against the plane with the angles folded as the system used them.
+  !> info: PINV_OK; > 0 SVD not converged; PINV_JACOBI_NOT_CONVERGED (seisan: 50 sweeps);
+  !> PINV_EIGEN_FAILED (modern: dsyev did not converge); PINV_LAPACK_ARGUMENT (a LAPACK
+  !> argument error, a bug). The outputs are filled in every case.
+  subroutine solve_polarities(mode, polarity, takeoff_deg, azimuth_deg, rcond, x, s_raw, s, &
+                              tau, rank, mt, eigval, t_axis, p_axis, sdr, sdr_aux, &
+                              consistent, ngood, nbad, info)
+    integer(ip), intent(in) :: mode
+    real(dp), intent(in) :: polarity(:), takeoff_deg(:), azimuth_deg(:), rcond
+    real(dp), intent(out) :: x(5), s_raw(5), s(5), tau, mt(3, 3), eigval(3), t_axis(3), p_axis(3)
+    real(dp), intent(out) :: sdr(3), sdr_aux(3)
+    integer, intent(out) :: rank, consistent(:), ngood, nbad, info
+    real(sp), allocatable :: g_sp(:, :)
+    real(dp), allocatable :: g_dp(:, :)
+    real(sp) :: x_sp(5), s_raw_sp(5), s_sp(5), tau_sp
+    real(dp) :: vec(3, 3), nrm(3), slip(3)
+    real(dp) :: fold_ain(size(polarity)), fold_az(size(polarity))
+    integer :: n, eigen_info
+    logical :: converged
+
+    n = size(polarity)
+    if (mode == MODE_SEISAN) then
+      allocate (g_sp(n, 5))
+      call pinv_design_sp(real(polarity, sp), real(takeoff_deg, sp), real(azimuth_deg, sp), g_sp)
+      call solve_seisan(g_sp, x_sp, s_raw_sp, s_sp, tau_sp, rank, info)
+      x = real(x_sp, dp)
+      s_raw = real(s_raw_sp, dp)
+      s = real(s_sp, dp)
+      tau = real(tau_sp, dp)
+      ! the original forms M11 = -M22 - M33 in single precision
+      call tensor_from_unknowns(x, real(-x_sp(1) - x_sp(2), dp), mt)
+      call jacobi_eigen(mt, eigval, vec, converged)
+      if (.not. converged .and. info == PINV_OK) info = PINV_JACOBI_NOT_CONVERGED
+    else
+      allocate (g_dp(n, 5))
+      call pinv_design_dp(polarity, takeoff_deg, azimuth_deg, g_dp)
+      call solve_modern(g_dp, rcond, x, s, tau, rank, info)
+      if (info < 0) info = PINV_LAPACK_ARGUMENT
+      s_raw = s
+      call tensor_from_unknowns(x, -x(1) - x(2), mt)
+      call symmetric_eigen(mt, eigval, vec, eigen_info)
+      if (eigen_info > 0 .and. info == PINV_OK) info = PINV_EIGEN_FAILED
+      if (eigen_info < 0) info = PINV_LAPACK_ARGUMENT
+    end if
+    call sort_descending(eigval, vec)
+    t_axis = vec(:, 1)
+    p_axis = vec(:, 3)
+    nrm = (t_axis + p_axis) / sqrt(2.0_dp)
+    slip = (t_axis - p_axis) / sqrt(2.0_dp)
+    call plane_from_axes(nrm, slip, sdr)
+    ! the original keeps the angles in single precision
+    if (mode == MODE_SEISAN) sdr = real(real(sdr, sp), dp)
+    call other_plane(sdr, sdr_aux)
+    call fold_angles(takeoff_deg, azimuth_deg, fold_ain, fold_az)
+    call consistency_count(sdr, polarity, fold_ain, fold_az, consistent, ngood, nbad)
+  end subroutine solve_polarities
+
+  !> The symmetric tensor of the unknowns x = (M22, M33, M12, M13, M23) and M11.
+  pure subroutine tensor_from_unknowns(x, m11, mt)
+    real(dp), intent(in) :: x(5), m11
+    real(dp), intent(out) :: mt(3, 3)
+    mt(1, 1) = m11
+    mt(2, 2) = x(1)
+    mt(3, 3) = x(2)
+    mt(1, 2) = x(3)
+    mt(2, 1) = x(3)
+    mt(1, 3) = x(4)
+    mt(3, 1) = x(4)
+    mt(2, 3) = x(5)
+    mt(3, 2) = x(5)
+  end subroutine tensor_from_unknowns
+
+  !> Take-off angles above 90 deg folded as the original folds them (180 - take-off,
+  !> azimuth + 180, kept <= 360).
+  pure subroutine fold_angles(takeoff_deg, azimuth_deg, fold_ain, fold_az)
+    real(dp), intent(in) :: takeoff_deg(:), azimuth_deg(:)
+    real(dp), intent(out) :: fold_ain(:), fold_az(:)
+    integer :: j
+    do j = 1, size(takeoff_deg)
+      fold_ain(j) = takeoff_deg(j)
+      fold_az(j) = azimuth_deg(j)
+      if (fold_ain(j) > 90.0_dp) then
+        fold_ain(j) = 180.0_dp - fold_ain(j)
+        fold_az(j) = fold_az(j) + 180.0_dp
+        if (fold_az(j) > 360.0_dp) fold_az(j) = fold_az(j) - 360.0_dp
+      end if
+    end do
+  end subroutine fold_angles
+
+  !> LAPACK dsyev eigen-decomposition of a symmetric 3x3 matrix (ascending values,
+  !> eigenvectors in the columns); info is dsyev's.
+  subroutine symmetric_eigen(a, w, z, info)
+    real(dp), intent(in) :: a(3, 3)
+    real(dp), intent(out) :: w(3), z(3, 3)
+    integer, intent(out) :: info
+    real(dp) :: work(64)
+    external :: dsyev
+    z = a
+    call dsyev('V', 'U', 3, z, 3, w, work, 64, info)
+  end subroutine symmetric_eigen
 
 end module pinv

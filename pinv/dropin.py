@@ -139,13 +139,19 @@ def run(cwd: str = ".", out=None) -> int:
         out.write(f" Number of data used for inversion={legacy.fortran_int(0, 3)}\n ILL=30000\n")
         return 0
 
-    from seisfoc.pinv.solver import solve
+    import warnings
 
-    sol = solve(*selection.arrays(), mode="seisan")
-    if sol.info == -1:
-        sys.stderr.write("pinv: warning: the Jacobi eigen step did not converge in 50 sweeps\n")
-    elif sol.info > 0:
-        sys.stderr.write("pinv: warning: the SVD did not converge\n")
+    from seisfoc.pinv.solver import PinvConvergenceWarning, solve
+
+    # the face warns when an iteration did not converge; the original carries on
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PinvConvergenceWarning)
+        sol = solve(*selection.arrays(), mode="seisan")
+    for w in caught:
+        if issubclass(w.category, PinvConvergenceWarning):
+            sys.stderr.write(f"pinv: warning: {w.message}\n")
+        else:
+            warnings.warn(w.message, w.category, stacklevel=1)
     sdr = sol.strike_dip_rake
     if not all(x == x and abs(x) != float("inf") for x in (*sdr, sol.tolerance)):
         raise NordicError("the inversion gave no finite mechanism; pinv.out says 0 data", path)

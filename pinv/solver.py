@@ -18,13 +18,22 @@ behaviours (ALGORITHMS.md section 1):
 
 Tensors here are in (r, t, p) = (up, south, east), as in the original; ``moment_tensor_ned``
 gives the NED form.
+
+The face does SciPy's three duties: readings are checked (finite, same length, polarity
++1/-1) before the kernel sees them, converted to contiguous float64, and the kernel's
+status becomes an exception or a warning here (:data:`STATUS_MESSAGES`): in ``seisan``
+mode a Jacobi step or SVD that did not converge is a :class:`PinvConvergenceWarning` (the
+original carries on with what it has), in ``modern`` mode a LAPACK failure raises
+:class:`~seisfoc.errors.InversionError`.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc import _kernels
 from seisfoc.errors import InversionError
@@ -59,7 +68,6 @@ class PinvSolution:
     consistent: np.ndarray  #: per reading: 1 consistent, -1 inconsistent, 0 nodal
     n_consistent: int
     n_inconsistent: int
-    info: int  #: 0 ok; > 0 SVD not converged; -1 Jacobi not converged in 50 sweeps
 
     @property
     def strike_dip_rake(self) -> tuple[float, float, float]:
@@ -81,22 +89,119 @@ class PinvSolution:
         return r.T @ m @ r
 
 
-def solve(polarity, takeoff_deg, azimuth_deg, mode: str = "modern", rcond: float = RCOND):
-    """Invert P polarities (+1 compression, -1 dilatation) for a double couple.
+#: Meaning of the kernel's status (``info``) codes; > 0 is LAPACK's/Golub-Reinsch's index.
+STATUS_MESSAGES = {
+    0: "ok",
+    -1: "the Jacobi eigen step did not converge in 50 sweeps",
+    -2: "the symmetric eigen step (LAPACK dsyev) did not converge",
+    -3: "a LAPACK routine rejected its arguments",
+}
+_SVD_NOT_CONVERGED = "the SVD did not converge"
 
-    ``takeoff_deg`` from the downward vertical, ``azimuth_deg`` event to station. In
-    ``seisan`` mode the angles are used as the original uses them (single precision,
-    take-off > 90 folded).
+
+class PinvConvergenceWarning(UserWarning):
+    """An iteration of the ``seisan`` mode stopped before converging; the result is the
+    original's result in that case (it carries on with the last iterate)."""
+
+
+class PinvInputError(InversionError, ValueError):
+    """Readings the kernel must not see: NaN or infinite angles, unequal lengths, a
+    polarity that is not +1 or -1."""
+
+
+def _status_message(info: int) -> str:
+    return _SVD_NOT_CONVERGED if info > 0 else STATUS_MESSAGES.get(info, f"status {info}")
+
+
+def _raise_for_status(info: int, mode: str) -> None:
+    """Turn the kernel's status into a warning (seisan) or an exception (modern)."""
+    if info == 0:
+        return
+    message = _status_message(info)
+    if info == -3:
+        raise RuntimeError(f"PINV kernel: {message}")
+    if mode == "seisan":
+        warnings.warn(message, PinvConvergenceWarning, stacklevel=3)
+    else:
+        raise InversionError(f"PINV: {message}")
+
+
+def _readings(polarity: ArrayLike, takeoff_deg: ArrayLike, azimuth_deg: ArrayLike):
+    arrays = []
+    for name, value in (
+        ("polarity", polarity),
+        ("takeoff_deg", takeoff_deg),
+        ("azimuth_deg", azimuth_deg),
+    ):
+        try:
+            a = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise PinvInputError(f"{name}: {exc}") from None
+        if a.ndim > 1:
+            raise PinvInputError(f"{name} must be a scalar or 1-D, got shape {a.shape}")
+        a = np.ascontiguousarray(a.ravel())
+        if not np.all(np.isfinite(a)):
+            raise PinvInputError(f"{name} contains NaN or infinity")
+        arrays.append(a)
+    pol, takeoff, azimuth = arrays
+    if not (pol.size == takeoff.size == azimuth.size):
+        raise PinvInputError(
+            "polarity, takeoff_deg and azimuth_deg must have the same length, got "
+            f"{pol.size}, {takeoff.size}, {azimuth.size}"
+        )
+    if pol.size == 0:
+        raise InversionError("no polarities to invert")
+    if np.any(np.abs(pol) != 1.0):
+        raise PinvInputError("polarities must be +1 (compression) or -1 (dilatation)")
+    return pol, takeoff, azimuth
+
+
+def solve(
+    polarity: ArrayLike,
+    takeoff_deg: ArrayLike,
+    azimuth_deg: ArrayLike,
+    mode: str = "modern",
+    rcond: float = RCOND,
+) -> PinvSolution:
+    """Invert P polarities for a double couple (Kanamori & Given 1983).
+
+    Parameters
+    ----------
+    polarity : array_like
+        +1 for a compression, -1 for a dilatation, one per reading.
+    takeoff_deg : array_like
+        Take-off angles (degrees from the downward vertical).
+    azimuth_deg : array_like
+        Azimuths event to station (degrees from north, clockwise).
+    mode : {"modern", "seisan"}
+        ``seisan`` uses the angles as the original uses them (single precision,
+        take-off > 90 folded); see the module text.
+    rcond : float
+        Modern mode's relative singular-value cut-off.
+
+    Returns
+    -------
+    PinvSolution
+        The mechanism, the singular values and the consistency of every reading.
+
+    Raises
+    ------
+    PinvInputError
+        NaN or infinite angles, unequal lengths or a polarity other than +1/-1.
+    InversionError
+        No readings; in modern mode a LAPACK step that did not converge.
+
+    Warns
+    -----
+    PinvConvergenceWarning
+        In seisan mode, when the SVD or the Jacobi step did not converge.
     """
     if mode not in _MODE_CODE:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    polarity = np.ascontiguousarray(polarity, dtype=np.float64).ravel()
-    takeoff = np.ascontiguousarray(takeoff_deg, dtype=np.float64).ravel()
-    azimuth = np.ascontiguousarray(azimuth_deg, dtype=np.float64).ravel()
-    if not (polarity.size == takeoff.size == azimuth.size):
-        raise ValueError("polarity, takeoff_deg and azimuth_deg must have the same length")
-    if polarity.size == 0:
-        raise InversionError("no polarities to invert")
+    r = float(rcond)
+    if not (np.isfinite(r) and 0.0 <= r < 1.0):
+        raise ValueError(f"rcond must be in [0, 1), got {rcond!r}")
+    pol, takeoff, azimuth = _readings(polarity, takeoff_deg, azimuth_deg)
     (
         x,
         s_raw,
@@ -113,10 +218,11 @@ def solve(polarity, takeoff_deg, azimuth_deg, mode: str = "modern", rcond: float
         ngood,
         nbad,
         info,
-    ) = _kernels.pinv_solve(polarity, takeoff, azimuth, _MODE_CODE[mode], float(rcond))
+    ) = _kernels.pinv_solve(pol, takeoff, azimuth, _MODE_CODE[mode], r)
+    _raise_for_status(int(info), mode)
     return PinvSolution(
         mode=mode,
-        n_data=int(polarity.size),
+        n_data=int(pol.size),
         strike=float(sdr[0]),
         dip=float(sdr[1]),
         rake=float(sdr[2]),
@@ -134,18 +240,4 @@ def solve(polarity, takeoff_deg, azimuth_deg, mode: str = "modern", rcond: float
         consistent=consistent,
         n_consistent=int(ngood),
         n_inconsistent=int(nbad),
-        info=int(info),
     )
-
-
-def solve_trials(polarity, takeoff_deg, azimuth_deg, rcond: float = RCOND):
-    """Modern-mode solutions of many perturbed data sets at once.
-
-    The arrays have shape (n_readings, n_trials). Returns (sdr (n_trials, 3), pseudorank,
-    number inconsistent with the trial's own solution).
-    """
-    p = np.asfortranarray(polarity, dtype=np.float64)
-    i = np.asfortranarray(takeoff_deg, dtype=np.float64)
-    a = np.asfortranarray(azimuth_deg, dtype=np.float64)
-    sdr, rank, nbad = _kernels.pinv_trials(p, i, a, float(rcond))
-    return sdr.T.copy(), rank, nbad
