@@ -437,7 +437,9 @@ def update_atomic(
         True when the file was rewritten.
     """
     fspath = os.path.realpath(os.fspath(path))
-    with folder_lock(os.path.dirname(fspath) or "."):
+    folder = os.path.dirname(fspath) or "."
+    _clean_once(folder)
+    with folder_lock(folder):
         data = read_input(path, what=what, error=error)
         new = change(data)
         if new is None or new == data:

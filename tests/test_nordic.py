@@ -257,13 +257,14 @@ def test_replace_prime_and_of_lines_of_same_program(tmp_path):
     N.write_fault_plane(p, _pinv(99.0), prime=True)
     ev = N.read_sfile(p)
     pinv = [f for f in ev.fault_planes if f.program == "PINV"]
-    assert len(pinv) == 1 and pinv[0].strike == 99.0 and pinv[0].is_prime
-    # the replaced line took the place of the first PINV line; the plain line is untouched
-    assert [f.program for f in ev.fault_planes] == ["", "PINV"]
+    # SEISAN's rule (columns 71-80, program and flag): a prime write replaces the prime
+    # PINV line in place; the PINV OF-line is neither removed nor promoted (issue 9)
+    assert [(f.strike, f.is_prime) for f in pinv] == [(10.0, False), (99.0, True)]
+    assert [f.program for f in ev.fault_planes] == ["", "PINV", "PINV"]
     before = data.split(b"\n")
     after = p.read_bytes().split(b"\n")
-    assert after[3] == _pinv(99.0).encode()  # lines: header, E, plain F, PINV OF, PINV
-    assert after[:3] + after[4:] == before[:3] + before[5:]
+    assert after[4] == _pinv(99.0).encode()  # lines: header, E, plain F, PINV OF, PINV
+    assert after[:4] + after[5:] == before[:4] + before[5:]
 
 
 def test_insert_and_replace_of_line(tmp_path):

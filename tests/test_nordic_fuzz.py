@@ -109,7 +109,13 @@ def _expected_write(data: bytes, prime: bool):
         head + 1, next((k for k in range(head + 1, len(lines)) if lines[k].isspace()), len(lines))
     )
     f_lines = [k for k in run if lines[k].rstrip(b"\r\n")[79:80] == b"F"]
-    same = [k for k in f_lines if lines[k][70:77] == PROGRAM]
+    # SEISAN's rule: the program's line of the same kind (column 79: blank prime, O other)
+    flag = b" " if prime else b"O"
+    same = [
+        k
+        for k in f_lines
+        if lines[k][70:77] == PROGRAM and lines[k].rstrip(b"\r\n").ljust(80)[78:79] == flag
+    ]
     pos = same[0] if same else (head + 1 if prime or not f_lines else f_lines[-1] + 1)
     return lines, head, same, pos
 
@@ -169,6 +175,10 @@ def _check_write(tmp_path, data: bytes, prime: bool) -> None:
     assert _eol(out_lines[pos]) == (_eol(lines[same[0]]) if same else header_eol)
     expected = [x for k, x in enumerate(lines) if k not in same]
     expected[head] = lines[head].rstrip(b"\r\n") + header_eol
+    if not same and not _eol(lines[pos - 1]):
+        # an F-line ending the file without a newline is ended, never glued to the new line
+        assert pos - 1 == len(lines) - 1
+        expected[pos - 1] = lines[pos - 1] + header_eol
     assert out_lines[:pos] + out_lines[pos + 1 :] == expected
     # writing the same line again changes nothing
     out = path.read_bytes()

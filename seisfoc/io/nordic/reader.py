@@ -461,23 +461,11 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 def _read_bytes(path) -> bytes:
     """The bytes of a regular file; a folder, device or FIFO is refused before reading
     (``/dev/zero`` would never end, a FIFO would block). ``O_NONBLOCK`` lets a FIFO be
-    opened without a writer so that ``fstat`` can refuse it."""
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except IsADirectoryError:
-        raise NordicError("is a folder, not a Nordic file", path=path) from None
-    except OSError as exc:
-        raise NordicError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISREG(mode):
-            with open(fd, "rb", closefd=False) as f:
-                return f.read()
-    except OSError as exc:
-        raise NordicError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    finally:
-        os.close(fd)
-    raise NordicError(f"is {_file_kind(mode)}, not a Nordic file", path=path)
+    opened without a writer so that ``fstat`` can refuse it. Through
+    :func:`seisfoc.fileio.read_input`, the one reader of every input (size capped)."""
+    from seisfoc.fileio import read_input
+
+    return read_input(path, what="a Nordic file", error=NordicError)
 
 
 def _file_kind(mode: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from seisfoc.errors import NordicError
-from seisfoc.fileio import write_atomic
+from seisfoc.fileio import update_atomic, write_atomic
 from seisfoc.io.nordic.reader import _read_bytes, _split_blocks
 from seisfoc.io.nordic.records import Event
 
@@ -134,7 +134,10 @@ def _insert_fault_plane(data: bytes, new_body: bytes, prime: bool, event_index: 
     head = 0
     while head < len(block) and block[head].isspace():
         head += 1
-    program = new_body[70:77]
+    # SEISAN identifies a program's earlier solution by columns 71-80: the program (71-77)
+    # and the flag (79: blank prime, O other). A prime write replaces the program's prime
+    # line, an OF write its OF line; the other kind is never demoted or promoted.
+    program, flag = new_body[70:77], new_body[78:79]
     same = []
     last_f = None
     for k in range(head + 1, len(block)):
@@ -143,13 +146,16 @@ def _insert_fault_plane(data: bytes, new_body: bytes, prime: bool, event_index: 
             break
         if body[79:80] == b"F":
             last_f = k
-            if program.strip() and body[70:77] == program:
+            if program.strip() and body[70:77] == program and body[78:79] == flag:
                 same.append(k)
     header_line = block[head]
     eol = _line_ending(header_line) or _first_ending(lines) or b"\n"
     new_block = list(block)
     if same:
         k0 = same[0]
+        old_agency = block[k0].rstrip(b"\r\n").ljust(80)[66:69]
+        if not new_body[66:69].strip() and old_agency.strip():
+            new_body = new_body[:66] + old_agency + new_body[69:]  # keep a known agency
         new_block[k0] = new_body + (_line_ending(block[k0]) or b"")
         if not _line_ending(block[k0]) and k0 != len(block) - 1:
             new_block[k0] += eol
@@ -157,8 +163,10 @@ def _insert_fault_plane(data: bytes, new_body: bytes, prime: bool, event_index: 
             del new_block[k]
     else:
         pos = head + 1 if prime or last_f is None else last_f + 1
-        if not _line_ending(header_line):
-            new_block[head] = header_line + eol
+        if not _line_ending(new_block[pos - 1]):
+            # the line before (the header, or an F-line ending the file without a final
+            # newline) is ended with the file's own line ending, never glued to the new one
+            new_block[pos - 1] = new_block[pos - 1] + eol
         new_block.insert(pos, new_body + eol)
     out_lines = lines[:start] + new_block + lines[start + len(block) :]
     return b"".join(out_lines)
@@ -175,11 +183,17 @@ def _first_ending(lines: list[bytes]) -> bytes:
 def write_fault_plane(path, line: str, *, prime: bool, event_index: int = 0) -> None:
     """Write an F-line into event ``event_index`` of an S-file or ``hyp.out``.
 
-    An existing F-line of the same program (columns 71-77, prime or OF) is replaced and any
-    further ones of that program removed; otherwise a prime line goes in as line 2 of the
-    event and an OF-line after the event's last F-line (as line 2 when there is none).
-    Every other byte stays as it was; the file's line ending is used for a new line. The
-    write is atomic and keeps the file's permissions. Only event boundaries and F-lines are
+    As SEISAN identifies a program's earlier solution (columns 71-80: program and flag), a
+    prime write replaces the program's prime line and an OF write its OF-line (further
+    copies of that same line are removed); a line of the other kind is left as it is,
+    never demoted or promoted. A new prime line goes in as line 2 of the event, a new
+    OF-line after the event's last F-line (as line 2 when there is none). A blank agency
+    keeps the replaced line's agency. Every other byte stays as it was; the file's own line
+    ending is used for a new line and to end a last line that had none. The write is
+    atomic (mode, owner and group kept) and safe against other writers: the read, the change
+    and the rename happen under an advisory lock on the folder that every writer of the
+    suite takes, and a change made by anyone else since the read is reported
+    (NordicError) with nothing written. Only event boundaries and F-lines are
     looked at, so a phase line the reader would reject does not stop the write; a file
     that is not Nordic at all (NUL bytes, an event not starting with a type-1 line) is
     refused with :class:`~seisfoc.errors.NordicError` and left untouched.
@@ -198,18 +212,19 @@ def write_fault_plane(path, line: str, *, prime: bool, event_index: int = 0) -> 
         body_s = body_s[:78] + "O" + body_s[79]
     new_body = body_s.encode("latin-1")
     fspath = os.path.realpath(os.fspath(path))
-    data = _read_bytes(fspath)
+    _read_bytes(path)  # missing, a folder, a FIFO: named before the writability check
     try:
         st = os.stat(fspath)
     except OSError as exc:
         raise NordicError(f"cannot stat: {exc.strerror or exc}", path=path) from None
     if not (st.st_mode & 0o222) or not os.access(fspath, os.W_OK):
         raise NordicError("file is not writable", path=path)
-    _check_writable_nordic(data, path)
-    out = _insert_fault_plane(data, new_body, prime, event_index, path)
-    if out == data:
-        return
-    write_atomic(fspath, out, error=NordicError)
+
+    def change(data: bytes) -> bytes:
+        _check_writable_nordic(data, path)
+        return _insert_fault_plane(data, new_body, prime, event_index, path)
+
+    update_atomic(path, change, error=NordicError, what="a Nordic file")
 
 
 def _check_writable_nordic(data: bytes, path) -> None:
