@@ -53,6 +53,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc.errors import ModelError, SeisfocError
 from seisfoc.velocity import LayeredModel
@@ -171,29 +172,78 @@ def path_segments(
 def trace(
     model: LayeredModel,
     source_depth_km: float,
-    distances_km,
+    distances_km: ArrayLike,
     phase: str = "P",
     mode: str = "modern",
     *,
     strict: bool = True,
     tol: float = _DEFAULT_TOL,
 ) -> Rays:
-    """Trace direct up-going ``phase`` rays from ``source_depth_km`` to ``distances_km``.
+    """Trace direct up-going rays from a source to epicentral distances.
 
-    ``distances_km`` is a scalar or 1-D array of epicentral distances (km); ``phase`` is
-    ``"P"`` or ``"S"`` (``"SV"``/``"SH"`` accepted); ``mode`` ``"modern"`` or ``"seisan"``
-    (module doc). ``tol`` is the relative tolerance on x(p) = X. Returns :class:`Rays`.
+    Parameters
+    ----------
+    model : LayeredModel
+        Flat layered model with P and S velocities (and gradients).
+    source_depth_km : float
+        Source depth (km), below the surface and not below ``model.bottom_km``.
+    distances_km : float or array_like
+        Epicentral distances (km), a scalar or 1-D.
+    phase : {"P", "S", "SV", "SH"}
+        Wave type; SV and SH are traced as S.
+    mode : {"modern", "seisan"}
+        How the path is built (see the module text).
+    strict : bool
+        Raise :class:`RayError` for the first distance without a ray; with ``False``
+        such entries are NaN and flagged in ``status``.
+    tol : float
+        Relative tolerance on x(p) = X, in (0, 1e-3].
+
+    Returns
+    -------
+    Rays
+        One entry per distance: ray parameter, time, take-off and incidence angles, ray
+        length, spreading length and INVRAD's straight-segment distance.
+
+    Raises
+    ------
+    ModelError
+        Source depth outside the model.
+    RayError
+        (``strict``) a distance that is negative, not finite or not reachable.
+
+    Examples
+    --------
+    In a homogeneous half-space the ray is straight: to a station 3 km from the epicentre
+    of a source at 4 km it leaves at 180 - atan(3/4) degrees and travels 5 km.
+
+    >>> from seisfoc.velocity import LayeredModel
+    >>> half_space = LayeredModel.from_arrays([0.0], [6.0], vp_vs=1.73)
+    >>> r = trace(half_space, 4.0, 3.0)
+    >>> round(float(r.takeoff_deg[0]), 6), round(float(r.length_km[0]), 9)
+    (143.130102, 5.0)
     """
     from seisfoc import _kernels
 
+    r_tol = float(tol)
+    if not (math.isfinite(r_tol) and 0.0 < r_tol <= 1.0e-3):
+        raise ValueError(f"tol must be in (0, 1e-3], got {tol!r}")
     h, v_top, v_bot, v_src = path_segments(model, source_depth_km, phase, mode)
-    x = np.array(distances_km, dtype=np.float64, ndmin=1)
+    segments = [np.ascontiguousarray(a, dtype=np.float64) for a in (h, v_top, v_bot)]
+    if not (all(np.all(np.isfinite(a)) for a in segments) and math.isfinite(v_src)):
+        raise ModelError("the velocity model has non-finite values", model.source)
+    try:
+        x = np.array(distances_km, dtype=np.float64, ndmin=1)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"distances_km: {exc}") from None
     if x.ndim != 1:
         raise ValueError("distances_km must be a scalar or a 1-D array")
+    # a NaN, an infinity or a negative distance never reaches the kernel: status 3 here
+    usable = np.isfinite(x) & (x >= 0.0)
     p, t, takeoff, incid, length, spread, rleg, niter, status = _kernels.rays_trace(
-        h, v_top, v_bot, v_src, x, float(tol)
+        *segments, float(v_src), np.where(usable, x, 0.0), r_tol
     )
-    status = np.asarray(status, dtype=np.int32)
+    status = np.where(usable, np.asarray(status, dtype=np.int32), 3).astype(np.int32)
     bad = np.flatnonzero(status != 0)
     if bad.size:
         if strict:
