@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from seisfoc.cmtsolution import read_cmtsolution
 from seisfoc.errors import SeisfocError
+from seisfoc.io.cmtsolution import read_cmtsolution
 from seisfoc.io.sac import read_sac
 
 from .layout import EventLayout

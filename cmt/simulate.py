@@ -60,8 +60,8 @@ from typing import Any
 
 import numpy as np
 
-from seisfoc.cmtsolution import CMTSolution, read_cmtsolution
 from seisfoc.errors import SeisfocError
+from seisfoc.io.cmtsolution import CMTSolution, read_cmtsolution
 from seisfoc.io.sac import encode_sac, reference_fields
 
 from .database import DatabaseInfo, check_source_depth, open_database
