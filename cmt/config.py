@@ -280,8 +280,9 @@ class WeightConfig:
 
 #: values of each weight preset (every field of WeightConfig except ``preset``)
 WEIGHT_PRESETS: dict[str, dict[str, Any]] = {
-    # GCMT3D's production weighting (its InversionParams.yml): no component or distance
-    # weighting, azimuth bins with exponent 0.5, energy and category normalisation
+    # GCMT3D's production weighting (its InversionParams.yml): equal components, all
+    # distance exponents 1 (weight ~ 1/distance), azimuth bins with exponent 0.5, energy
+    # and category normalisation
     "gcmt3d": dict(
         component_z=1.0,
         component_r=1.0,

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from seisfoc.cmtsolution import CMTSolution
 from seisfoc.errors import InversionError, SeisfocError
+from seisfoc.io.cmtsolution import CMTSolution
 
 from .config import Config, FlagsConfig, InvertConfig
 from .measure import Measurements, measure
@@ -50,7 +50,9 @@ __all__ = [
     "moment_change",
     "parameter_scale",
     "parameter_values",
+    "bootstrap",
     "solve",
+    "solve_normal_equations",
     "variance_reduction",
     "variance_reduction_from_synthetics",
 ]
@@ -157,7 +159,7 @@ def _check_rank(a_eq: np.ndarray, null_basis: np.ndarray | None, names: Sequence
     return cond
 
 
-def solve(
+def solve_normal_equations(
     a: np.ndarray,
     b: np.ndarray,
     current: np.ndarray,
@@ -416,6 +418,11 @@ class InversionResult:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def update(self) -> np.ndarray:
+        """The update ``dm`` (natural units), the same as :attr:`dm`."""
+        return self.dm
+
+    @property
     def new_values(self) -> np.ndarray:
         return parameter_values(self.new, self.parameters)
 
@@ -462,6 +469,8 @@ def invert(
     cmt: CMTSolution,
     cfg: Config | InvertConfig,
     flags_cfg: FlagsConfig | None = None,
+    *,
+    bootstrap: bool = True,
 ) -> InversionResult:
     """One linearised inversion step about ``cmt``.
 
@@ -477,6 +486,8 @@ def invert(
         Configuration (``[invert]``; ``[flags]`` when a full :class:`Config`).
     flags_cfg
         Thresholds when ``cfg`` is only the ``[invert]`` section.
+    bootstrap
+        Also run the configured bootstrap (``bootstrap_draws`` > 0).
 
     Returns
     -------
@@ -514,7 +525,7 @@ def invert(
         zero_trace=inv.zero_trace or inv.double_couple,
         double_couple=inv.double_couple,
     )
-    dm, cond = solve(a, b, current, scale, parameters, **options)
+    dm, cond = solve_normal_equations(a, b, current, scale, parameters, **options)
     new, notes = apply_update(cmt, parameters, dm)
     chi_before = meas.chi
     chi_after = _linear_chi(meas, dm)
@@ -536,7 +547,7 @@ def invert(
         damping=inv.damping,
         notes=notes + list(meas.notes),
     )
-    if inv.bootstrap_draws > 0:
+    if bootstrap and inv.bootstrap_draws > 0:
         _bootstrap(result, meas, w, current, inv)
     result.moment_change = moment_change(cmt, new)
     result.epicentre_shift_km = epicentre_shift_km(cmt, new)
@@ -545,14 +556,14 @@ def invert(
     return result
 
 
-def _bootstrap(
-    result: InversionResult,
+def _bootstrap_updates(
     meas: Measurements,
     w: np.ndarray,
     current: np.ndarray,
+    scale: np.ndarray,
     inv: InvertConfig,
-) -> None:
-    """Resample windows with replacement; mean and std of the new parameter values."""
+) -> tuple[np.ndarray, int]:
+    """Updates of every solvable bootstrap draw (n_ok, n_par) and the number that failed."""
     n_win = meas.n_windows
     k = max(1, int(round(inv.bootstrap_fraction * n_win)))
     rng = np.random.default_rng(inv.seed)
@@ -568,31 +579,77 @@ def _bootstrap(
         zero_trace=inv.zero_trace or inv.double_couple,
         double_couple=inv.double_couple,
     )
-    values = []
+    updates = []
     failed = 0
     for a_d, b_d in zip(a_all, b_all, strict=True):
         try:
-            dm, _ = solve(a_d, b_d, current, result.scale, result.parameters, **options)
+            dm, _ = solve_normal_equations(a_d, b_d, current, scale, meas.parameters, **options)
         except InversionError:
             failed += 1
             continue
-        values.append(current + dm)
+        updates.append(dm)
+    return np.array(updates).reshape(len(updates), len(meas.parameters)), failed
+
+
+def bootstrap(
+    meas: Measurements, weights, cfg: Config | InvertConfig, cmt: CMTSolution
+) -> np.ndarray:
+    """The updates ``dm`` (natural units) of ``bootstrap_draws`` inversions of windows drawn
+    with replacement (each window's A and b reused, same weights and constraints).
+
+    Parameters
+    ----------
+    meas
+        Normal equations measured about ``cmt``.
+    weights
+        Window weights (array or :class:`~seisfoc.cmt.weight.WindowWeights`).
+    cfg
+        ``[invert]``: draws, fraction, seed, damping, constraints.
+    cmt
+        The linearisation point.
+
+    Returns
+    -------
+    ndarray
+        (n_solved, n_par); rank-deficient draws are left out.
+    """
+    inv = cfg.invert if isinstance(cfg, Config) else cfg
+    w = _weights_array(weights, meas.n_windows)
+    if meas.n_windows == 0 or inv.bootstrap_draws == 0:
+        return np.zeros((0, len(meas.parameters)))
+    current = parameter_values(cmt, meas.parameters)
+    scale = parameter_scale(cmt, meas.parameters)
+    updates, _ = _bootstrap_updates(meas, w, current, scale, inv)
+    return updates
+
+
+def _bootstrap(
+    result: InversionResult,
+    meas: Measurements,
+    w: np.ndarray,
+    current: np.ndarray,
+    inv: InvertConfig,
+) -> None:
+    """Mean and std of the new parameter values over the bootstrap draws."""
+    updates, failed = _bootstrap_updates(meas, w, current, result.scale, inv)
     result.bootstrap_failed = failed
-    result.bootstrap_draws = len(values)
-    if len(values) < 2:
-        result.notes.append(f"bootstrap: only {len(values)} of {inv.bootstrap_draws} draws"
+    result.bootstrap_draws = len(updates)
+    if len(updates) < 2:
+        result.notes.append(f"bootstrap: only {len(updates)} of {inv.bootstrap_draws} draws"
                             " could be solved; no spread reported")  # fmt: skip
         return
-    v = np.array(values)
-    if "longitude" in result.parameters:  # average longitudes about the solution
-        i = result.parameters.index("longitude")
-        ref = result.new.centroid_longitude
-        v[:, i] = ref + (v[:, i] - ref + 180.0) % 360.0 - 180.0
+    v = current + updates  # the updates are small: no longitude wrapping needed
     result.bootstrap_mean = v.mean(axis=0)
     result.bootstrap_std = v.std(axis=0, ddof=1)
     if failed:
         result.notes.append(f"bootstrap: {failed} of {inv.bootstrap_draws} draws were"
                             " rank-deficient and left out")  # fmt: skip
+
+
+def solve(meas: Measurements, weights, cfg: Config, cmt: CMTSolution) -> InversionResult:
+    """One linearised step without the bootstrap (``invert(..., bootstrap=False)``); the
+    update is ``result.update``."""
+    return invert(meas, weights, cmt, cfg, bootstrap=False)
 
 
 # ------------------------------------------------------------------------------ real VR

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from seisfoc.cmtsolution import CMTSolution, read_cmtsolution, write_cmtsolution
 from seisfoc.errors import SeisfocError
+from seisfoc.io.cmtsolution import CMTSolution, read_cmtsolution, write_cmtsolution
 from seisfoc.io.specfem_stations import Station, write_stations
 
 from .config import Config, PerturbationConfig

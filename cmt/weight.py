@@ -17,8 +17,9 @@ The weight of window w is the product of
   when ``category_normalisation``;
 
 and finally all weights are scaled to mean 1. Presets (``[weight] preset``):
-``gcmt3d`` (GCMT3D's production settings: components 1/1/1, no distance weighting,
-azimuth exponent 0.5 in 12 bins, energy and category normalisation), ``pycmt3d``
+``gcmt3d`` (GCMT3D's production settings: components 1/1/1, every distance exponent 1,
+i.e. weight ~ 1/distance, azimuth exponent 0.5 in 12 bins, energy and category
+normalisation), ``pycmt3d``
 (pycmt3d's defaults: Z 2, R 1, T 2, exponents Pnl 1.15, Rayleigh 0.55, Love 0.78,
 azimuth exponent 0.5 in 12 bins, no energy or category normalisation) and ``none``.
 """
@@ -36,7 +37,7 @@ from .config import BandConfig, Config, WeightConfig
 from .measure import Measurements
 from .records import Window
 
-__all__ = ["WindowWeights", "compute_weights", "window_weights"]
+__all__ = ["WindowWeights", "compute_weights", "weigh_windows", "window_weights"]
 
 
 @dataclass
@@ -78,7 +79,7 @@ class WindowWeights:
         }
 
 
-def window_weights(
+def weigh_windows(
     windows: Sequence[Window],
     distance_deg: np.ndarray,
     azimuth_deg: np.ndarray,
@@ -219,8 +220,14 @@ def window_weights(
 
 
 def compute_weights(meas: Measurements, cfg: Config) -> WindowWeights:
-    """Weights of the windows of ``meas`` with the configured ``[weight]`` settings."""
-    return window_weights(
+    """Weights of the windows of ``meas`` with the configured ``[weight]`` settings, with
+    every factor (:class:`WindowWeights`)."""
+    return weigh_windows(
         meas.windows, meas.distance_deg, meas.azimuth_deg, meas.obs_energy, cfg.weight,
         cfg.bands,
     )  # fmt: skip
+
+
+def window_weights(meas: Measurements, cfg: Config) -> np.ndarray:
+    """The weight of every window of ``meas`` (mean 1): ``compute_weights(...).weights``."""
+    return compute_weights(meas, cfg).weights

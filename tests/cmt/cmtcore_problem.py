@@ -19,7 +19,7 @@ from seisfoc.cmt import config as cmtconfig
 from seisfoc.cmt import prepare
 from seisfoc.cmt.records import COMPONENTS, PARAMETERS, TraceSet, Window
 
-from seisfoc.cmtsolution import CMTSolution, parse_cmtsolution
+from seisfoc.io.cmtsolution import CMTSolution, parse_cmtsolution
 
 START_TEXT = """\
  PDE 2010  7 18 13 34 59.70  -5.9500  150.4300  35.0 6.9 7.3 NEW BRITAIN REGION

@@ -80,7 +80,7 @@ def test_solver_equals_lstsq_and_scipy_on_the_normal_equations():
     a, b, g, cmt, data = _random_system(5)
     current = invert.parameter_values(cmt)
     scale = invert.parameter_scale(cmt, PARAMETERS)
-    dm, cond = invert.solve(a, b, current, scale, PARAMETERS)
+    dm, cond = invert.solve_normal_equations(a, b, current, scale, PARAMETERS)
     # the same normal equations, scaled, by NumPy's least squares (unscaled, the moment
     # and location columns differ by 1e50 and lstsq's rcond discards the moment tensor)
     s = np.diag(scale)
@@ -92,7 +92,7 @@ def test_solver_equals_lstsq_and_scipy_on_the_normal_equations():
     assert 1.0 <= cond < 1e6
     # damping on the scaled system, solved independently with SciPy
     lam = 0.05
-    dm_damped, _ = invert.solve(a, b, current, scale, PARAMETERS, damping=lam)
+    dm_damped, _ = invert.solve_normal_equations(a, b, current, scale, PARAMETERS, damping=lam)
     a_s = a * np.outer(scale, scale)
     x = scipy.linalg.solve(a_s + lam * np.trace(a_s) * np.eye(9), b * scale, assume_a="pos")
     np.testing.assert_allclose(dm_damped, x * scale, rtol=1e-9)
@@ -111,7 +111,7 @@ def test_zero_trace_against_constrained_minimisation():
     a, b, _, cmt, _ = _random_system(7)
     current = invert.parameter_values(cmt)
     scale = invert.parameter_scale(cmt, PARAMETERS)
-    dm, _ = invert.solve(a, b, current, scale, PARAMETERS, zero_trace=True)
+    dm, _ = invert.solve_normal_equations(a, b, current, scale, PARAMETERS, zero_trace=True)
     new = current + dm
     assert abs(new[:3].sum()) < 1e-10 * scale[0]
     f = _objective(a, b, scale)
@@ -127,7 +127,9 @@ def test_double_couple_against_constrained_minimisation():
     a, b, _, cmt, _ = _random_system(11)
     current = invert.parameter_values(cmt)
     scale = invert.parameter_scale(cmt, PARAMETERS)
-    dm, _ = invert.solve(a, b, current, scale, PARAMETERS, zero_trace=True, double_couple=True)
+    dm, _ = invert.solve_normal_equations(
+        a, b, current, scale, PARAMETERS, zero_trace=True, double_couple=True
+    )
     new = current + dm
     tensor = mechanism.tensor_from_m6_use(*new[:6])
     eig = np.linalg.eigvalsh(tensor)
@@ -300,3 +302,18 @@ def test_result_as_dict_is_plain():
     _, _, r = _run(p, _config(bootstrap_draws=20))
     text = json.dumps(r.as_dict())
     assert "variance_reduction_linear" in text and "NaN" not in text
+
+
+def test_pipeline_entry_points_agree_with_invert():
+    cfg = _config(bootstrap_draws=30, seed=9)
+    p = make_problem(truth_changes=TRUTH)
+    m = measure.measure(p.obs, p.syns, p.windows, p.stencils)
+    w = weight.window_weights(m, cfg)
+    full = invert.invert(m, w, p.start, cfg)
+    quick = invert.solve(m, w, cfg, p.start)
+    np.testing.assert_array_equal(quick.update, full.dm)
+    assert quick.bootstrap_std is None and full.bootstrap_draws == 30
+    draws = invert.bootstrap(m, w, cfg, p.start)
+    assert draws.shape == (30, 9)
+    values = invert.parameter_values(p.start) + draws
+    np.testing.assert_allclose(values.std(axis=0, ddof=1), full.bootstrap_std)

@@ -14,8 +14,8 @@ from seisfoc.cmt import prepare
 from seisfoc.cmt.layout import EventLayout
 from seisfoc.cmt.records import RUNS
 
-from seisfoc.cmtsolution import read_cmtsolution
 from seisfoc.errors import SeisfocError
+from seisfoc.io.cmtsolution import read_cmtsolution
 from seisfoc.io.specfem_stations import (
     Station,
     format_stations,
