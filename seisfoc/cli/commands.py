@@ -18,4 +18,5 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "best double couple from amplitudes by damped iteration (INVDC)",
     ),
     "synrad": ("seisfoc.synrad.cli", "forward amplitudes of a mechanism and their fit (SYNRAD)"),
+    "compare": ("seisfoc.fps.compare_cli", "compare two mechanisms per event (PINV, FOCMEC, ...)"),
 }
