@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 
 from seisfoc import mechanism
-from seisfoc.cmtsolution import CMTSolution, write_cmtsolution
 from seisfoc.errors import SeisfocError
+from seisfoc.io.cmtsolution import CMTSolution, write_cmtsolution
 
 from .layout import EventLayout
 from .records import Station

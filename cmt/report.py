@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from seisfoc import mechanism
-from seisfoc.cmtsolution import CMTSolution, format_cmtsolution
 from seisfoc.errors import SeisfocError
 from seisfoc.fileio import write_atomic
+from seisfoc.io.cmtsolution import CMTSolution, format_cmtsolution
 
 from .records import COMPONENTS, PARAMETERS, Station, TraceSet, Window
 

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     from seisfoc import amplitude
     from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
-    from seisfoc.invrad_files import ask_values
+    from seisfoc.cli.prompts import ask_values
 
     legacy = read_legacy_inputs(args.input, args.model)
     values = [args.strike, args.dip, args.rake]

@@ -10,7 +10,7 @@ from seisfoc.invdc.gauss_newton import DoubleCoupleFit
 
 from seisfoc import mechanism
 from seisfoc.amplitude import resolved_error
-from seisfoc.invrad_files import InvradInput
+from seisfoc.io.invrad import InvradInput
 
 
 def format_invdc(inp: InvradInput, depth: float, result: DoubleCoupleFit) -> str:
@@ -30,7 +30,8 @@ def format_invdc(inp: InvradInput, depth: float, result: DoubleCoupleFit) -> str
     str
         The report, lines ending in a newline.
     """
-    from seisfoc.invrad_files import error_field, fortran_e, fortran_f, plane_line
+    from seisfoc.io.fortran_fields import fortran_e, fortran_f
+    from seisfoc.io.invrad import error_field, plane_line
 
     lines = [
         f" Source depth:{fortran_f(depth, 6, 2)} km",

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     from seisfoc.amplitude import inputs, outputs
     from seisfoc.cli.amplitude import load, print_notes
-    from seisfoc.invrad_files import format_invrad_out
+    from seisfoc.io.invrad import format_invrad_out
 
     if args.prime:
         args.write = True

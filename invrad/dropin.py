@@ -35,12 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from seisfoc.invrad.program import invert
 
     from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
-    from seisfoc.invrad_files import (
-        error_field,
-        format_invrad_failure,
-        format_invrad_out,
-        plane_line,
-    )
+    from seisfoc.io.invrad import error_field, format_invrad_failure, format_invrad_out, plane_line
 
     legacy = read_legacy_inputs(args.input, args.model)
     inp, model = legacy.inp, legacy.model

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from seisfoc.invrad.inversion import AmplitudeSolution, analyse, invert_moment_tensor
 
 from seisfoc import amplitude
-from seisfoc.invrad_files import InvradInput
+from seisfoc.io.invrad import InvradInput
 from seisfoc.velocity import LayeredModel
 
 

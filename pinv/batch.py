@@ -117,7 +117,7 @@ def locate(event: Any) -> tuple[Any | None, str]:
     print.out and more there), with the STATIONx.HYP SEISAN would use for the event copied
     beside it; the folder is removed afterwards. The S-file itself is never touched.
     """
-    from seisfoc import seisan
+    from seisfoc.io import seisan
 
     hyp = shutil.which("hyp")
     if hyp is None:

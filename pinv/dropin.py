@@ -102,7 +102,7 @@ def run(cwd: str = ".", out=None) -> int:
     """
     from seisfoc.pinv import legacy
 
-    from seisfoc import seisan
+    from seisfoc.io import seisan_def
 
     out = sys.stdout if out is None else out
     no_solution(cwd)
@@ -110,7 +110,7 @@ def run(cwd: str = ".", out=None) -> int:
     data = _read_hyp_out(path)
     lines = legacy.split_lines(data)
     events = legacy.split_events(lines)
-    value = seisan.nordic_format_value(cwd)
+    value = seisan_def.nordic_format_value(cwd)
     setting = legacy.OLD if value == 0.0 else legacy.NORDIC2
     first_format = legacy.event_format(lines, *events[0])
     # NORDIC_FORMAT 1.0 ("both"): the first event is read through SEISAN's general reader,
@@ -167,7 +167,7 @@ def run(cwd: str = ".", out=None) -> int:
         fault_line = legacy.composite_fault_line(sdr, sol.n_inconsistent)
         # "both" with old input: the original converts the whole file to Nordic2; the
         # F-line goes into the old file here (see the README)
-        reorder = setting == legacy.NORDIC2 and not both_old
+        reorder = not both_old
         new_data = legacy.rewrite_composite(lines, fault_line, reorder=reorder)
         write_atomic(path, new_data)
         out.write(legacy.composite_text(len(events)))

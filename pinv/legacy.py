@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from seisfoc import seisan
 from seisfoc.errors import NordicError
+from seisfoc.io import seisan_def
 
-OLD, NORDIC2 = seisan.OLD_NORDIC, seisan.NORDIC2
+OLD, NORDIC2 = seisan_def.OLD_NORDIC, seisan_def.NORDIC2
 NOT_OLD_MESSAGE = "  Input format is not Nordic (old), stop"
 #: what the original reads a blank AIN or CAZ as (Fortran list input of a blank field is 0;
 #: its Nordic2 reader fills -999)
@@ -55,8 +55,8 @@ class Selection:
 # ----------------------------------------------------------------- configuration
 
 
-# SEISAN.DEF's NORDIC_FORMAT decides the variant, as in SEISAN (seisfoc.seisan)
-nordic_format_setting = seisan.nordic_format_setting
+# SEISAN.DEF's NORDIC_FORMAT decides the variant, as in SEISAN (seisfoc.io.seisan_def)
+nordic_format_setting = seisan_def.nordic_format_setting
 
 
 # ----------------------------------------------------------------- reading

@@ -198,10 +198,10 @@ def solve_event(
 
 
 def station0_agency(folder: str = ".", sfile_path=None) -> str:
-    """The agency SEISAN's editor writes (see :func:`seisfoc.seisan.agency`)."""
-    from seisfoc import seisan
+    """The agency SEISAN's editor writes (see :func:`seisfoc.io.station0.agency`)."""
+    from seisfoc.io import station0
 
-    return seisan.agency(sfile_path, cwd=folder)
+    return station0.agency(sfile_path, cwd=folder)
 
 
 def fault_plane_line(result: EventResult, *, agency: str, prime: bool) -> str:

@@ -73,10 +73,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from seisfoc import seisan
 from seisfoc.amplitude import AmplitudeReadings
 from seisfoc.errors import NordicError, SeisfocError
 from seisfoc.io import nordic
+from seisfoc.io.seisan import find_station_file
+from seisfoc.io.station0 import StationCoordinates, read_station_coordinates
+from seisfoc.io.station0 import read_agency as station0_agency
 
 __all__ = [
     "P_NAMES",
@@ -127,7 +129,7 @@ class SfileReadings:
     notes: list[str] = field(default_factory=list)
 
     def as_invrad_input(self, sigma_microns: float | None = None):
-        from seisfoc.invrad_files import InvradInput
+        from seisfoc.io.invrad import InvradInput
 
         return InvradInput(
             self.title, self.source_depth_km, sigma_microns, self.readings, self.path
@@ -136,91 +138,6 @@ class SfileReadings:
 
 # ----------------------------------------------------------------------------------------
 # stations and geometry
-
-
-@dataclass
-class StationCoordinates:
-    """Station coordinates of a ``STATION0.HYP``: ``name -> (latitude, longitude, elev_m)``.
-
-    Lines are read when a station is asked for, so a malformed line of a station that is
-    not used does not stop anything.
-    """
-
-    path: str
-    _lines: dict[str, tuple[int, str]]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._lines
-
-    def get(self, name: str) -> tuple[float, float, float] | None:
-        entry = self._lines.get(name)
-        if entry is None:
-            return None
-        return _parse_station_line(entry[1], self.path, entry[0])
-
-
-def read_station_coordinates(path) -> StationCoordinates:
-    """The station list of a ``STATION0.HYP`` (after the ``RESET TEST`` lines).
-
-    Station lines are ``2X,A4`` or ``1X,A5`` (name), latitude degrees and minutes with
-    ``N``/``S``, longitude degrees and minutes with ``E``/``W``, elevation in m:
-    ``"  BER 6023.03N  520.03E  50"``. The first occurrence of a name counts, as in HYP.
-    """
-    path = os.fspath(path)
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read().decode("latin-1")
-    except OSError as exc:
-        raise SeisfocError(f"cannot read station file: {exc.strerror}", path) from None
-    lines = text.splitlines()
-    i, n = 0, len(lines)
-    while i < n and lines[i].strip().upper().startswith("RESET TEST"):
-        i += 1
-    while i < n and not lines[i].strip():
-        i += 1
-    found: dict[str, tuple[int, str]] = {}
-    while i < n and lines[i].strip():
-        name = lines[i][1:6].strip()
-        if name and name not in found:
-            found[name] = (i + 1, lines[i])
-        i += 1
-    return StationCoordinates(path, found)
-
-
-def _parse_station_line(line: str, path, lineno: int) -> tuple[float, float, float]:
-    rest = line[6:]
-    ns = next((k for k, c in enumerate(rest) if c in "NSns"), None)
-    if ns is None:
-        raise SeisfocError("station line without N or S after the latitude", path, lineno, 7)
-    ew = next((k for k, c in enumerate(rest[ns + 1 :]) if c in "EWew"), None)
-    if ew is None:
-        raise SeisfocError("station line without E or W after the longitude", path, lineno, ns + 8)
-    ew += ns + 1
-
-    def number(text, col, what):
-        s = text.replace(" ", "")
-        if not s:
-            return 0.0
-        try:
-            return float(s)
-        except ValueError:
-            raise SeisfocError(
-                f"{what} {text.strip()!r} is not a number", path, lineno, col
-            ) from None
-
-    lat = number(rest[:2], 7, "latitude degrees") + number(rest[2:ns], 9, "latitude minutes") / 60
-    lon = (
-        number(rest[ns + 1 : ns + 4], ns + 8, "longitude degrees")
-        + number(rest[ns + 4 : ew], ns + 11, "longitude minutes") / 60.0
-    )
-    elev = number(rest[ew + 1 :].split()[0] if rest[ew + 1 :].split() else "", ew + 8, "elevation")
-    if rest[ns] in "Ss":
-        lat = -lat
-    if rest[ew] in "Ww":
-        lon = -lon
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 360.0):
-        raise SeisfocError(f"station position {lat:g}, {lon:g} is impossible", path, lineno, 7)
-    return lat, lon, elev
 
 
 def _geocentric(lat_deg):
@@ -244,11 +161,8 @@ def distance_azimuth(lat_event, lon_event, lat_station, lon_station):
 
 
 def find_station0(sfile_path=None, model_indicator: str = "") -> str | None:
-    """``STATIONx.HYP`` as SEISAN looks for it (:func:`seisfoc.seisan.find_station_file`)."""
-    return seisan.find_station_file(sfile_path, model_indicator)
-
-
-station0_agency = seisan.station_file_agency
+    """``STATIONx.HYP`` as SEISAN looks for it (:func:`seisfoc.io.seisan.find_station_file`)."""
+    return find_station_file(sfile_path, model_indicator)
 
 
 # ----------------------------------------------------------------------------------------

@@ -6,16 +6,10 @@ top values (``vp_top``, ``vs_top``) to the bottom values (``vp_bottom``, ``vs_bo
 The last layer is a half-space of constant velocity. Depths in km (positive down),
 velocities in km/s, densities in g/cm^3 (optional).
 
-Readers:
-
-- :func:`read_invrad_model` -- the legacy INVRAD ``invrad.mod`` (``2F10.4`` per line:
-  depth, Vp; an optional third field in columns 21-30 is Vs). One line per layer top or
-  bottom starting at the free surface; a repeated depth is a discontinuity, two lines at
-  different depths are a gradient layer between them, and the last value continues as a
-  half-space. Vs = Vp / ``vp_vs`` (1.732, as INVRAD) where it is not given.
-- :func:`read_station0_model` -- the crustal model of SEISAN's ``STATION0.HYP``
-  (constant-velocity layers, see the function for the layout).
-- :meth:`LayeredModel.from_arrays` -- from numbers.
+Made from numbers with :meth:`LayeredModel.from_arrays`; the model files are read in
+:mod:`seisfoc.io`: :func:`seisfoc.io.invrad.read_invrad_model` (INVRAD's ``invrad.mod``,
+gradient layers) and :func:`seisfoc.io.station0.read_station0_model` (the crustal model of
+SEISAN's ``STATION0.HYP``, constant layers). This module holds no file parsing.
 
 Velocity at a discontinuity: :meth:`LayeredModel.velocity` with the default
 ``side="below"`` returns the value just below the interface (layers are half-open,
@@ -35,20 +29,13 @@ as our issue asks, although FORMATS.md calls the last value a half-space).
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from seisfoc.errors import ModelError
 
-__all__ = [
-    "LayeredModel",
-    "read_invrad_model",
-    "read_station0_model",
-    "read_model",
-    "INVRAD_VP_VS",
-]
+__all__ = ["LayeredModel", "INVRAD_VP_VS"]
 
 #: Vp/Vs ratio INVRAD assumes when the model file gives no Vs.
 INVRAD_VP_VS = 1.732
@@ -65,8 +52,8 @@ def _as_1d(values, name: str) -> np.ndarray:
 class LayeredModel:
     """A flat layered model; all arrays have one entry per layer (top to bottom).
 
-    Use :meth:`from_arrays`, :func:`read_invrad_model` or :func:`read_station0_model`
-    rather than the constructor: they validate. Layer ``j`` spans
+    Use :meth:`from_arrays` (or the readers of :mod:`seisfoc.io`) rather than the
+    constructor: they validate. Layer ``j`` spans
     ``[depth_top_km[j], depth_top_km[j+1])``, the last layer is a half-space whose
     bottom values equal its top values.
     """
@@ -327,242 +314,3 @@ class LayeredModel:
             for z, a, b in zip(self.depth_top_km, self.vp_top, self.vp_bottom, strict=True)
         )
         return f"LayeredModel({self.n_layers} layers, Vp {rows}, bottom {self.bottom_km:g} km)"
-
-
-# ---------------------------------------------------------------------- readers
-def _number(
-    text: str, path, line: int, column: int, what: str, require_point: bool = False
-) -> float:
-    s = text.strip()
-    if not s:
-        raise ModelError(f"{what} is missing (short line)", path, line, column)
-    try:
-        value = float(s.replace("D", "E").replace("d", "e"))
-    except ValueError:
-        raise ModelError(f"{what} {s!r} is not a number", path, line, column) from None
-    if not math.isfinite(value):
-        raise ModelError(f"{what} {s!r} is not a finite number", path, line, column)
-    if require_point and "." not in s and "e" not in s.lower():
-        raise ModelError(
-            f"{what} {s!r} has no decimal point (the fixed format F10.4 would read it "
-            f"as {value * 1e-4:g}); write {value:.4f}",
-            path,
-            line,
-            column,
-        )
-    return value
-
-
-def read_invrad_model(path, vp_vs: float = INVRAD_VP_VS) -> LayeredModel:
-    """Read a legacy ``invrad.mod`` (see the module doc).
-
-    Columns 1-10 depth (km), 11-20 Vp (km/s), optional 21-30 Vs (km/s). Blank lines are
-    skipped. Errors (:class:`ModelError`) give file, line and column.
-    """
-    path = os.fspath(path)
-    try:
-        with open(path, encoding="ascii", errors="replace") as fh:
-            lines = fh.read().splitlines()
-    except OSError as exc:
-        raise ModelError(f"cannot read velocity model: {exc.strerror}", path) from None
-    points: list[tuple[float, float, float, int]] = []
-    for lineno, raw in enumerate(lines, start=1):
-        text = raw.rstrip().replace("\t", " ")
-        if not text.strip():
-            continue
-        if len(text) <= 10 or not text[10:20].strip():
-            raise ModelError("short line: expected Vp (km/s) in columns 11-20", path, lineno, 11)
-        depth = _number(text[0:10], path, lineno, 1, "depth", require_point=True)
-        vp = _number(text[10:20], path, lineno, 11, "Vp", require_point=True)
-        vs_field = text[20:30]
-        if vs_field.strip():
-            vs = _number(vs_field, path, lineno, 21, "Vs", require_point=True)
-        else:
-            vs = vp / vp_vs
-        if len(text) > 30 and text[30:].strip():
-            raise ModelError(
-                f"unexpected text {text[30:].strip()!r} after column 30", path, lineno, 31
-            )
-        if depth < 0.0:
-            raise ModelError(f"negative depth {depth:g} km", path, lineno, 1)
-        if vp <= 0.0:
-            raise ModelError(f"velocity must be positive, got Vp = {vp:g} km/s", path, lineno, 11)
-        if vs <= 0.0:
-            raise ModelError(f"velocity must be positive, got Vs = {vs:g} km/s", path, lineno, 21)
-        if vs >= vp:
-            raise ModelError(f"Vs {vs:g} km/s is not smaller than Vp {vp:g} km/s", path, lineno, 21)
-        if not points:
-            if depth != 0.0:
-                raise ModelError(
-                    f"the first line must be the free surface (depth 0.0), not {depth:g} km",
-                    path,
-                    lineno,
-                    1,
-                )
-        else:
-            prev = points[-1][0]
-            if depth < prev:
-                raise ModelError(
-                    f"depth going backwards: {depth:g} km after {prev:g} km", path, lineno, 1
-                )
-            if len(points) >= 2 and depth == prev == points[-2][0]:
-                raise ModelError(f"more than two lines at depth {depth:g} km", path, lineno, 1)
-        points.append((depth, vp, vs, lineno))
-    if not points:
-        raise ModelError("the velocity model is empty", path)
-    ztop, vpt, vpb, vst, vsb = [], [], [], [], []
-    for (z0, p0, s0, _), (z1, p1, s1, _) in zip(points[:-1], points[1:], strict=True):
-        if z1 > z0:
-            ztop.append(z0)
-            vpt.append(p0)
-            vpb.append(p1)
-            vst.append(s0)
-            vsb.append(s1)
-    zl, pl, sl, _ = points[-1]
-    ztop.append(zl)
-    vpt.append(pl)
-    vpb.append(pl)
-    vst.append(sl)
-    vsb.append(sl)
-    return LayeredModel.from_arrays(
-        ztop, vpt, vpb, vst, vsb, vp_vs=vp_vs, bottom_km=points[-1][0], source=path
-    )
-
-
-def read_station0_model(path) -> LayeredModel:
-    """Read the crustal model of SEISAN's ``STATION0.HYP``.
-
-    Layout (blank lines separate the sections): optional ``RESET TEST(..)=`` lines, a
-    blank line, the station list, a blank line, one line per constant-velocity layer
-    (``Vp`` in columns 1-7, depth of the layer top in columns 8-14, optional ``Vs`` in
-    columns 15-21, interface flag in column 22: ``N`` = Moho, ``B`` = Conrad; the
-    numbers are read as whitespace-separated fields within columns 1-21, so values that
-    spill over a column boundary, as in SEISAN's own file, are read as HYP reads them),
-    a blank line, and the control line ``start depth, xnear, xfar, Vp/Vs`` in ``4F5``
-    (Vp/Vs in columns 16-20). Vs = Vp / (Vp/Vs) where a layer gives none.
-    """
-    path = os.fspath(path)
-    try:
-        with open(path, encoding="latin-1") as fh:
-            lines = fh.read().splitlines()
-    except OSError as exc:
-        raise ModelError(f"cannot read STATION0.HYP: {exc.strerror}", path) from None
-    i, n = 0, len(lines)
-    while i < n and lines[i].strip().upper().startswith("RESET TEST"):
-        i += 1
-    if i < n and lines[i].strip():
-        if i > 0:
-            raise ModelError("expected a blank line after the RESET TEST lines", path, i + 1, 1)
-    else:
-        i += 1  # the blank line that ends the (possibly empty) RESET TEST section
-    while i < n and lines[i].strip():  # station list
-        i += 1
-    if i >= n:
-        raise ModelError("no crustal model: the file ends in the station list", path, n)
-    i += 1
-    ztop, vp, vs, labels = [], [], [], []
-    first_model_line = i + 1
-    while i < n and lines[i].strip():
-        lineno = i + 1
-        text = lines[i].replace("\t", " ")
-        numbers_part = text[:21]
-        flag = text[21:22].strip().upper()
-        rest = text[22:].strip()
-        if flag and flag not in ("N", "B"):
-            raise ModelError(
-                f"interface flag {flag!r} must be N (Moho), B (Conrad) or blank", path, lineno, 22
-            )
-        if rest:
-            raise ModelError(f"unexpected text {rest!r} after column 22", path, lineno, 23)
-        tokens = []
-        pos = 0
-        for tok in numbers_part.split():
-            col = numbers_part.index(tok, pos)
-            pos = col + len(tok)
-            tokens.append((tok, col + 1))
-        if len(tokens) < 2:
-            col = tokens[0][1] + len(tokens[0][0]) if tokens else 1
-            raise ModelError(
-                "short line: a layer needs Vp and the depth of its top", path, lineno, col
-            )
-        if len(tokens) > 3:
-            raise ModelError(
-                "too many fields: expected Vp, depth and optional Vs", path, lineno, tokens[3][1]
-            )
-        v = _number(tokens[0][0], path, lineno, tokens[0][1], "Vp")
-        z = _number(tokens[1][0], path, lineno, tokens[1][1], "depth")
-        if v <= 0.0:
-            raise ModelError(
-                f"velocity must be positive, got Vp = {v:g} km/s", path, lineno, tokens[0][1]
-            )
-        if z < 0.0:
-            raise ModelError(f"negative layer depth {z:g} km", path, lineno, tokens[1][1])
-        if ztop and z <= ztop[-1]:
-            raise ModelError(
-                f"depth going backwards: layer top {z:g} km is not below {ztop[-1]:g} km",
-                path,
-                lineno,
-                tokens[1][1],
-            )
-        if not ztop and z != 0.0:
-            raise ModelError(
-                f"the first layer must start at 0 km, not {z:g} km", path, lineno, tokens[1][1]
-            )
-        s = None
-        if len(tokens) == 3:
-            s = _number(tokens[2][0], path, lineno, tokens[2][1], "Vs")
-            if s <= 0.0:
-                raise ModelError(
-                    f"velocity must be positive, got Vs = {s:g} km/s", path, lineno, tokens[2][1]
-                )
-            if s >= v:
-                raise ModelError(
-                    f"Vs {s:g} km/s is not smaller than Vp {v:g} km/s", path, lineno, tokens[2][1]
-                )
-        ztop.append(z)
-        vp.append(v)
-        vs.append(s)
-        labels.append(flag)
-        i += 1
-    if not ztop:
-        raise ModelError("no crustal model after the station list", path, first_model_line)
-    i += 1
-    ratio = None
-    if i < n and lines[i].strip():
-        ctrl = lines[i]
-        field_ = ctrl[15:20]
-        if field_.strip():
-            ratio = _number(field_, path, i + 1, 16, "Vp/Vs ratio")
-            if not ratio > 1.0:
-                raise ModelError(
-                    f"Vp/Vs ratio must be larger than 1, got {ratio:g}", path, i + 1, 16
-                )
-    if any(s is None for s in vs):
-        if ratio is None:
-            raise ModelError(
-                "layers without Vs need the Vp/Vs ratio in columns 16-20 "
-                "of the line after the model",
-                path,
-                min(i + 1, n),
-                16,
-            )
-        vs = [v / ratio if s is None else s for v, s in zip(vp, vs, strict=True)]
-    model = LayeredModel.from_arrays(
-        ztop,
-        vp,
-        None,
-        vs,
-        None,
-        vp_vs=ratio if ratio is not None else INVRAD_VP_VS,
-        interfaces=labels,
-        source=path,
-    )
-    return model
-
-
-def read_model(path, vp_vs: float = INVRAD_VP_VS) -> LayeredModel:
-    """Read ``STATION*.HYP`` (by name) or otherwise an ``invrad.mod``-style file."""
-    name = os.path.basename(os.fspath(path)).upper()
-    if name.startswith("STATION") and name.endswith(".HYP"):
-        return read_station0_model(path)
-    return read_invrad_model(path, vp_vs=vp_vs)

@@ -8,7 +8,7 @@ from typing import Any
 
 from seisfoc.synrad.forward import SyntheticFit
 
-from seisfoc.invrad_files import InvradInput
+from seisfoc.io.invrad import InvradInput
 
 
 def format_synrad(
@@ -41,7 +41,7 @@ def format_synrad(
     str
         The table, lines ending in a newline.
     """
-    from seisfoc.invrad_files import fortran_e, fortran_f
+    from seisfoc.io.fortran_fields import fortran_e, fortran_f
 
     readings = inp.readings
     flip = (readings.component == "R") & (not radial_toward_source)

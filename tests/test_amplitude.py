@@ -12,7 +12,8 @@ from seisfoc.invrad import inversion as INV
 from seisfoc import amplitude as A
 from seisfoc import mechanism
 from seisfoc.errors import InversionError
-from seisfoc.velocity import LayeredModel, read_invrad_model
+from seisfoc.io.invrad import read_invrad_model
+from seisfoc.velocity import LayeredModel
 
 CASES = ["caseA_homog_dc", "caseB_ebelmodel_dc", "caseD_homog_dc_clvd"]
 

@@ -21,7 +21,7 @@ from seisfoc import amplitude as A
 from seisfoc import mechanism
 from seisfoc.cli import main as seisfoc_main
 from seisfoc.errors import InversionError
-from seisfoc.invrad_files import (
+from seisfoc.io.invrad import (
     FULL_DATA_RESOLUTION_MAX,
     InvradInput,
     error_field,

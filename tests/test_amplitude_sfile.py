@@ -21,7 +21,7 @@ from seisfoc import mechanism
 from seisfoc.cli import main as seisfoc_main
 from seisfoc.errors import NordicError
 from seisfoc.io import nordic
-from seisfoc.velocity import read_model
+from seisfoc.io.invrad import read_model
 
 TRUTH = (125.0, 55.0, -70.0)
 M0 = 500.0  # 1e16 dyne-cm
@@ -493,7 +493,7 @@ def test_write_twice_leaves_one_line_and_every_other_byte(workdir, capsys):
 
 
 def test_write_refuses_an_invrad_inp(workdir, capsys):
-    from seisfoc.invrad_files import format_invrad_inp
+    from seisfoc.io.invrad import format_invrad_inp
 
     readings = reading_set()
     nm = synthetic_nm(readings, _model(workdir))

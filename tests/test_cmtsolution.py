@@ -1,4 +1,4 @@
-"""seisfoc.cmtsolution: parsing cases, round trips, ObsPy's reader as a reference, errors."""
+"""seisfoc.io.cmtsolution: parsing cases, round trips, ObsPy's reader as a reference, errors."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from seisfoc import mechanism as mech
-from seisfoc.cmtsolution import (
+from seisfoc.errors import SeisfocError
+from seisfoc.io.cmtsolution import (
     CMTSolution,
     format_cmtsolution,
     parse_cmtsolution,
     read_cmtsolution,
     write_cmtsolution,
 )
-from seisfoc.errors import SeisfocError
 
 # The example of FORMATS.md section 6 (no leading space, wider value columns).
 FORMATS_EXAMPLE = """\

@@ -71,7 +71,7 @@ def test_polarities_follow_the_true_mechanisms():
 def test_station0_gives_model_and_agency():
     from seisfoc.pinv.program import station0_agency
 
-    from seisfoc.velocity import read_station0_model
+    from seisfoc.io.station0 import read_station0_model
 
     model = read_station0_model(EXAMPLE / "DAT" / "STATION0.HYP")
     np.testing.assert_allclose(model.vp_top, [6.2, 6.6, 7.1, 8.05])

@@ -13,8 +13,7 @@ from seisfoc.invdc.dropin import main
 
 from seisfoc import amplitude as A
 from seisfoc import mechanism
-from seisfoc.invrad_files import read_invrad_inp
-from seisfoc.velocity import read_invrad_model
+from seisfoc.io.invrad import read_invrad_inp, read_invrad_model
 
 TRUTH = mechanism.moment_tensor_ned(125.0, 55.0, -70.0)
 

@@ -14,7 +14,8 @@ from seisfoc.invrad.dropin import main
 
 from seisfoc import amplitude as A
 from seisfoc import mechanism
-from seisfoc.invrad_files import format_invrad_inp, fortran_e, fortran_f, parse_invrad_inp
+from seisfoc.io.fortran_fields import fortran_e, fortran_f
+from seisfoc.io.invrad import format_invrad_inp, parse_invrad_inp
 from seisfoc.velocity import LayeredModel
 
 # a two-layer model of this test's own and six readings of a (40, 70, 15) double couple of

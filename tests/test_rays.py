@@ -11,8 +11,9 @@ import pytest
 from scipy.integrate import quad
 
 from seisfoc.errors import ModelError, SeisfocError
+from seisfoc.io.invrad import read_invrad_model
 from seisfoc.rays import RayError, path_segments, trace
-from seisfoc.velocity import LayeredModel, read_invrad_model
+from seisfoc.velocity import LayeredModel
 
 SQRT3 = math.sqrt(3.0)
 

@@ -15,7 +15,7 @@ from seisfoc.synrad.dropin import main
 
 from seisfoc import amplitude as A
 from seisfoc import mechanism
-from seisfoc.velocity import read_invrad_model
+from seisfoc.io.invrad import read_invrad_model
 
 
 @pytest.mark.parametrize("case", ["caseA_homog_dc", "caseB_ebelmodel_dc", "caseD_homog_dc_clvd"])
@@ -59,7 +59,7 @@ def test_dropin_table(reference_dir, tmp_path, monkeypatch, capsys):
 def test_dropin_flags_a_doubtful_reading(tmp_path, monkeypatch, capsys):
     tensor = mechanism.moment_tensor_ned(30.0, 60.0, 20.0, 100.0)
     (tmp_path / "invrad.mod").write_text("    0.0000    6.0000\n   40.0000    6.0000\n")
-    from seisfoc.invrad_files import format_invrad_inp
+    from seisfoc.io.invrad import format_invrad_inp
     from seisfoc.velocity import LayeredModel
 
     m = LayeredModel.from_arrays([0.0], [6.0])

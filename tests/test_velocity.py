@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from seisfoc.errors import ModelError, SeisfocError
-from seisfoc.velocity import LayeredModel, read_invrad_model, read_model, read_station0_model
+from seisfoc.io.invrad import read_invrad_model, read_model
+from seisfoc.io.station0 import read_station0_model
+from seisfoc.velocity import LayeredModel
 
 EBEL_MODEL = [
     (0.0, 5.0),

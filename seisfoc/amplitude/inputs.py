@@ -15,9 +15,10 @@ from typing import Any
 
 from seisfoc import fileio
 from seisfoc.amplitude.green import DEFAULT_TAREA_S, check_source_depth
+from seisfoc.cli.prompts import ask_float
 from seisfoc.errors import SeisfocError
-from seisfoc.invrad_files import InvradInput, ask_float, read_invrad_inp
-from seisfoc.velocity import LayeredModel, read_invrad_model
+from seisfoc.io.invrad import InvradInput, read_invrad_inp, read_invrad_model
+from seisfoc.velocity import LayeredModel
 
 
 @dataclass
@@ -120,7 +121,7 @@ def load(
         S-file, its readings, the STATION0.HYP found and the notes of the mapping.
     """
     from seisfoc import amplitude_sfile
-    from seisfoc.velocity import read_model
+    from seisfoc.io.invrad import read_model
 
     if tarea is not None and not tarea > 0:
         raise SeisfocError(f"--tarea must be positive, got {tarea:g}")

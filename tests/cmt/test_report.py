@@ -13,7 +13,7 @@ from seisfoc.cmt import report
 from seisfoc.cmt.demo import GSN_STATIONS, demo_event
 from seisfoc.cmt.records import PARAMETERS, TraceSet, Window
 
-from seisfoc.cmtsolution import read_cmtsolution
+from seisfoc.io.cmtsolution import read_cmtsolution
 
 
 def _traces(codes, shift=0.0, scale=1.0):

@@ -1,17 +1,32 @@
-"""Ebel's amplitude files: ``invrad.inp`` (readings) and ``invrad.out`` (INVRAD's report).
+"""Ebel's amplitude-program files: ``invrad.inp``, ``invrad.mod`` and ``invrad.out``.
 
-Shared by INVRAD, INVDC and SYNRAD (FORMATS.md section 5). ``invrad.inp``:
+Shared by INVRAD, INVDC and SYNRAD (FORMATS.md section 5); the one reader of each file.
+
+``invrad.inp``:
 
 - line 1: free-text title;
 - line 2: ``(I5,2F5.1)`` number of readings, source depth (km), data standard deviation
-  (microns); 0 means "ask on standard input";
+  (microns); 0 means "ask on standard input" (the prompts are command-line code:
+  :mod:`seisfoc.cli.prompts`);
 - then one reading per line, ``(1X,A4,1X,A1,1X,A2,1X,F6.2,4X,F7.2,3X,E12.4)``: station,
   component Z/R/T, phase ``P``/``SV``/``SH``, epicentral distance (km), azimuth event to
   station (deg), signed amplitude (microns, R positive TOWARD the source).
 
-Numbers are read as Fortran reads fixed fields (a field without a decimal point gets the
-format's implied decimals), but a missing or non-numeric field is an error naming the
-file, line and column, never a silent zero. The readers never print.
+``invrad.mod`` (``2F10.4`` per line: depth, Vp; an optional third field in columns 21-30
+is Vs): one line per layer top or bottom starting at the free surface; a repeated depth
+is a discontinuity, two lines at different depths are a gradient layer between them, and
+the last value continues as a half-space. Vs = Vp / ``vp_vs`` (1.732, as INVRAD) where
+it is not given. :func:`read_model` reads a ``STATION*.HYP`` (by name, through
+:mod:`seisfoc.io.station0`) or else an ``invrad.mod``.
+
+``invrad.out``: INVRAD's report in the original layout (:func:`format_invrad_out`), and
+its pieces that INVDC's and SYNRAD's reports share (:func:`plane_line`,
+:func:`error_field`, :func:`crustal_model_lines`).
+
+Numbers are read as Fortran reads fixed fields (:mod:`seisfoc.io.fortran_fields`: a
+field without a decimal point gets the format's implied decimals), but a missing or
+non-numeric field is an error naming the file, line and column, never a silent zero.
+The readers never print.
 """
 
 from __future__ import annotations
@@ -23,16 +38,31 @@ from dataclasses import dataclass
 import numpy as np
 
 from seisfoc.amplitude import COMPONENT_CODES, PHASE_CODES, VALID_PAIRS, AmplitudeReadings
-from seisfoc.errors import SeisfocError
+from seisfoc.errors import ModelError, SeisfocError
+from seisfoc.io.fortran_fields import (
+    FieldError,
+    fortran_e,
+    fortran_f,
+    parse_int,
+    parse_real,
+    read_real,
+)
+from seisfoc.velocity import INVRAD_VP_VS, LayeredModel
 
 __all__ = [
     "InvradInput",
     "read_invrad_inp",
     "parse_invrad_inp",
     "format_invrad_inp",
-    "fortran_e",
-    "fortran_f",
+    "read_invrad_model",
+    "read_model",
+    "format_invrad_out",
+    "format_invrad_failure",
+    "invrad_header_lines",
     "crustal_model_lines",
+    "data_resolution_lines",
+    "plane_line",
+    "error_field",
 ]
 
 # (first column, last column) 1-based, of the reading fields
@@ -73,23 +103,10 @@ def _field(line: str, cols: tuple[int, int]) -> str:
 
 
 def fortran_real(text: str, decimals: int, path, line: int, column: int, what: str) -> float:
-    """A Fortran ``Fw.d``/``Ew.d`` field: blanks are ignored, no point means d implied decimals."""
-    s = text.strip()
-    if not s:
-        raise SeisfocError(f"{what} is missing", path, line, column)
-    t = s.replace("D", "E").replace("d", "e")
-    try:
-        value = float(t)
-    except ValueError:
-        raise SeisfocError(f"{what} {s!r} is not a number", path, line, column) from None
-    if not math.isfinite(value):
-        raise SeisfocError(f"{what} {s!r} is not a finite number", path, line, column)
-    if "." not in t and "e" not in t.lower():
-        value = value / 10.0**decimals
-    elif "." not in t:  # mantissa without a point, e.g. 12E-2 in E12.4
-        mantissa, _, exponent = t.lower().partition("e")
-        value = float(mantissa) / 10.0**decimals * 10.0 ** int(exponent or 0)
-    return value
+    """A required ``Fw.d``/``Ew.d`` field of ``invrad.inp`` (outer blanks only)."""
+    return read_real(
+        text, decimals, what=what, path=path, line=line, column=column, inner_blanks=False
+    )
 
 
 def _fortran_int(text: str, path, line: int, column: int, what: str) -> int:
@@ -97,8 +114,8 @@ def _fortran_int(text: str, path, line: int, column: int, what: str) -> int:
     if not s:
         raise SeisfocError(f"{what} is missing", path, line, column)
     try:
-        return int(s)
-    except ValueError:
+        return parse_int(s, inner_blanks=False)
+    except FieldError:
         raise SeisfocError(f"{what} {s!r} is not an integer", path, line, column) from None
 
 
@@ -261,51 +278,118 @@ def format_invrad_inp(
     return "\n".join(out) + "\n"
 
 
-# ------------------------------------------------------------------ Fortran edit descriptors
+# ------------------------------------------------------------------ invrad.mod
 
 
-def fortran_f(value: float, width: int, decimals: int) -> str:
-    """Fortran ``Fw.d``: right-justified, ``NaN`` as text, asterisks when it does not fit."""
-    if math.isnan(value):
-        return "NaN".rjust(width)
-    if math.isinf(value):
-        return ("Infinity" if value > 0 else "-Infinity").rjust(width)[-width:]
-    s = f"{value:{width}.{decimals}f}"
-    if len(s) > width:
-        if s.startswith("0.") or s.startswith("-0."):
-            s = s.replace("0.", ".", 1)
-        if len(s) > width:
-            return "*" * width
-    return s
+def _number(
+    text: str, path, line: int, column: int, what: str, require_point: bool = False
+) -> float:
+    """A number of ``invrad.mod`` (outer blanks only, ``D`` exponents allowed)."""
+    s = text.strip()
+    if not s:
+        raise ModelError(f"{what} is missing (short line)", path, line, column)
+    try:
+        value = parse_real(s, inner_blanks=False)
+    except FieldError as exc:
+        raise ModelError(f"{what} {s!r} is {exc.reason}", path, line, column) from None
+    if require_point and "." not in s and "e" not in s.lower():
+        raise ModelError(
+            f"{what} {s!r} has no decimal point (the fixed format F10.4 would read it "
+            f"as {value * 1e-4:g}); write {value:.4f}",
+            path,
+            line,
+            column,
+        )
+    return value
 
 
-def fortran_e(value: float, width: int, decimals: int, leading_zero: bool = True) -> str:
-    """Fortran ``Ew.d`` as gfortran writes it: ``0.40914E+00``.
+def read_invrad_model(path, vp_vs: float = INVRAD_VP_VS) -> LayeredModel:
+    """Read a legacy ``invrad.mod`` (see the module doc).
 
-    ``leading_zero=False`` gives the E12.4 style of invrad.inp (``-4.0914E-01``, as the
-    files were written with 1PE).
+    Columns 1-10 depth (km), 11-20 Vp (km/s), optional 21-30 Vs (km/s). Blank lines are
+    skipped. Errors (:class:`ModelError`) give file, line and column.
     """
-    if math.isnan(value):
-        return "NaN".rjust(width)
-    if value == 0.0:
-        body = f"0.{'0' * decimals}E+00" if leading_zero else f"{0.0:.{decimals}E}"
-        return body.rjust(width)
-    sign = "-" if value < 0 else ""
-    if not leading_zero:
-        s = f"{abs(value):.{decimals}E}"
-        mant, _, exp = s.partition("E")
-        e = int(exp)
-        body = f"{sign}{mant}E{e:+03d}" if abs(e) < 100 else f"{sign}{mant}{e:+04d}"
-        return body.rjust(width)
-    s = f"{abs(value):.{decimals - 1}e}"
-    mant, _, exp = s.partition("e")
-    digits = mant.replace(".", "")
-    e = int(exp) + 1
-    expo = f"E{e:+03d}" if abs(e) < 100 else f"{e:+04d}"
-    body = f"{sign}0.{digits}{expo}"
-    if len(body) > width:
-        return "*" * width
-    return body.rjust(width)
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError as exc:
+        raise ModelError(f"cannot read velocity model: {exc.strerror}", path) from None
+    points: list[tuple[float, float, float, int]] = []
+    for lineno, raw in enumerate(lines, start=1):
+        text = raw.rstrip().replace("\t", " ")
+        if not text.strip():
+            continue
+        if len(text) <= 10 or not text[10:20].strip():
+            raise ModelError("short line: expected Vp (km/s) in columns 11-20", path, lineno, 11)
+        depth = _number(text[0:10], path, lineno, 1, "depth", require_point=True)
+        vp = _number(text[10:20], path, lineno, 11, "Vp", require_point=True)
+        vs_field = text[20:30]
+        if vs_field.strip():
+            vs = _number(vs_field, path, lineno, 21, "Vs", require_point=True)
+        else:
+            vs = vp / vp_vs
+        if len(text) > 30 and text[30:].strip():
+            raise ModelError(
+                f"unexpected text {text[30:].strip()!r} after column 30", path, lineno, 31
+            )
+        if depth < 0.0:
+            raise ModelError(f"negative depth {depth:g} km", path, lineno, 1)
+        if vp <= 0.0:
+            raise ModelError(f"velocity must be positive, got Vp = {vp:g} km/s", path, lineno, 11)
+        if vs <= 0.0:
+            raise ModelError(f"velocity must be positive, got Vs = {vs:g} km/s", path, lineno, 21)
+        if vs >= vp:
+            raise ModelError(f"Vs {vs:g} km/s is not smaller than Vp {vp:g} km/s", path, lineno, 21)
+        if not points:
+            if depth != 0.0:
+                raise ModelError(
+                    f"the first line must be the free surface (depth 0.0), not {depth:g} km",
+                    path,
+                    lineno,
+                    1,
+                )
+        else:
+            prev = points[-1][0]
+            if depth < prev:
+                raise ModelError(
+                    f"depth going backwards: {depth:g} km after {prev:g} km", path, lineno, 1
+                )
+            if len(points) >= 2 and depth == prev == points[-2][0]:
+                raise ModelError(f"more than two lines at depth {depth:g} km", path, lineno, 1)
+        points.append((depth, vp, vs, lineno))
+    if not points:
+        raise ModelError("the velocity model is empty", path)
+    ztop, vpt, vpb, vst, vsb = [], [], [], [], []
+    for (z0, p0, s0, _), (z1, p1, s1, _) in zip(points[:-1], points[1:], strict=True):
+        if z1 > z0:
+            ztop.append(z0)
+            vpt.append(p0)
+            vpb.append(p1)
+            vst.append(s0)
+            vsb.append(s1)
+    zl, pl, sl, _ = points[-1]
+    ztop.append(zl)
+    vpt.append(pl)
+    vpb.append(pl)
+    vst.append(sl)
+    vsb.append(sl)
+    return LayeredModel.from_arrays(
+        ztop, vpt, vpb, vst, vsb, vp_vs=vp_vs, bottom_km=points[-1][0], source=path
+    )
+
+
+def read_model(path, vp_vs: float = INVRAD_VP_VS) -> LayeredModel:
+    """Read ``STATION*.HYP`` (by name) or otherwise an ``invrad.mod``-style file."""
+    name = os.path.basename(os.fspath(path)).upper()
+    if name.startswith("STATION") and name.endswith(".HYP"):
+        from seisfoc.io.station0 import read_station0_model
+
+        return read_station0_model(path)
+    return read_invrad_model(path, vp_vs=vp_vs)
+
+
+# ------------------------------------------------------------------ invrad.out
 
 
 def error_field(value: float, width: int, decimals: int) -> str:
@@ -343,9 +427,6 @@ def crustal_model_lines(model, source_depth_km: float) -> list[str]:
             + fortran_f(z[j], 10, 2)
         )
     return lines
-
-
-# ------------------------------------------------------------------ invrad.out
 
 
 def _matrix_lines(matrix) -> list[str]:
@@ -469,62 +550,3 @@ def format_invrad_failure(model, source_depth_km: float, message: str) -> str:
     lines = invrad_header_lines(model, source_depth_km)
     lines += ["  ERROR: " + message, " "]
     return "\n".join(lines) + "\n"
-
-
-def ask_float(prompt: str, what: str, path=None, line=None, column=None, stream=None) -> float:
-    """Ask on standard input for a number the input file left at 0 (as Ebel's programs do).
-
-    With no standard input (end of file) this raises a ``SeisfocError`` naming the field
-    instead of waiting forever.
-    """
-    import sys
-
-    stream = sys.stdin if stream is None else stream
-    print(prompt, flush=True)
-    text = stream.readline() if stream is not None else ""
-    if not text:
-        raise SeisfocError(
-            f"{what} is 0 in the file and none was given on standard input", path, line, column
-        )
-    try:
-        value = float(text.split()[0]) if text.split() else float("nan")
-    except ValueError:
-        value = float("nan")
-    if not math.isfinite(value) or value <= 0:
-        raise SeisfocError(f"{what}: {text.strip()!r} is not a positive number", path, line, column)
-    return value
-
-
-_PENDING_TOKENS: dict[int, list[str]] = {}
-
-
-def ask_values(prompt: str, what: str, count: int, stream=None) -> list[float]:
-    """Ask on standard input for ``count`` numbers (one line or several); EOF is an error.
-
-    Numbers left over on a line answer the next question, as a Fortran list read would
-    not, but as a user typing all answers on one line expects.
-    """
-    import sys
-
-    stream = sys.stdin if stream is None else stream
-    print(prompt, flush=True)
-    pending = _PENDING_TOKENS.setdefault(id(stream), [])
-    while len(pending) < count:
-        text = stream.readline() if stream is not None else ""
-        if not text:
-            pending.clear()
-            raise SeisfocError(
-                f"{what}: expected {count} numbers on standard input, got end of file"
-            )
-        pending.extend(text.replace(",", " ").split())
-    tokens, pending[:] = pending[:count], pending[count:]
-    values = []
-    for token in tokens:
-        try:
-            value = float(token)
-        except ValueError:
-            raise SeisfocError(f"{what}: {token!r} is not a number") from None
-        if not math.isfinite(value):
-            raise SeisfocError(f"{what}: {token!r} is not a finite number")
-        values.append(value)
-    return values
