@@ -122,10 +122,14 @@ def read_sem_ascii(path: str | os.PathLike) -> RawTrace:
     if arr.shape[0] < 2:
         raise SeisfocError("fewer than two samples", path)
     t = arr[:, 0]
-    n = t.size
-    dt = (t[-1] - t[0]) / (n - 1)
+    dt = t[1] - t[0]
+    lines = [
+        k
+        for k, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not dt > 0:
-        raise SeisfocError("times do not increase", path, 2)
+        raise SeisfocError("times do not increase", path, lines[1])
     # printed times carry ~7 significant digits: allow that much jitter
     tol = 1e-3 * dt + 2e-7 * float(np.max(np.abs(t)))
     step = np.diff(t)
@@ -134,8 +138,9 @@ def read_sem_ascii(path: str | os.PathLike) -> RawTrace:
         raise SeisfocError(
             f"uneven sampling: time step {step[bad[0]]:g} s where {dt:g} s is expected",
             path,
-            int(bad[0]) + 2,
+            lines[int(bad[0]) + 1],
         )
+    dt = (t[-1] - t[0]) / (t.size - 1)  # the mean step: less round-off than one step
     return RawTrace(float(t[0]), float(dt), np.ascontiguousarray(arr[:, 1]))
 
 
