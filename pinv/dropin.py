@@ -165,8 +165,10 @@ def run(cwd: str = ".", out=None) -> int:
     out.write(legacy.events_text(len(events)))
     if len(events) > 1:
         fault_line = legacy.composite_fault_line(sdr, sol.n_inconsistent)
-        # "both" with old input: the original converts the whole file to Nordic2; the
-        # F-line goes into the old file here (see the README)
+        # the original rewrites every event's header lines in SEISAN's writing order
+        # (magnitude-only type-1 lines last), old Nordic included (tests/data/bundle
+        # composite_01/02). "both" with old input: the original converts the whole file
+        # to Nordic2; the F-line goes into the old file here (see the README)
         reorder = not both_old
         new_data = legacy.rewrite_composite(lines, fault_line, reorder=reorder)
         write_atomic(path, new_data)

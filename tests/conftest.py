@@ -1,4 +1,9 @@
-"""Shared fixtures. Tests that use ../shared/reference skip when it is absent."""
+"""Shared fixtures. Tests that use ../shared/reference skip when it is absent.
+
+``SEISFOC_REFERENCE=none`` hides it (the suite as on a user's clone); any other value
+is the folder to use instead (tests/support/reference.py). The bundled subset in
+tests/data is always there.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
+from support.reference import BUNDLE, DATA, REPO, SHARED_REFERENCE, have_reference, reference_path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_REFERENCE = REPO.parent / "shared" / "reference"
+__all__ = ["BUNDLE", "DATA", "REPO", "SHARED_REFERENCE", "have_reference", "reference_path"]
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +26,7 @@ def reference_dir() -> Path:
     return SHARED_REFERENCE
 
 
-def reference_path(*parts: str) -> Path:
-    """A path inside ../shared/reference for parametrisation (may not exist)."""
-    return SHARED_REFERENCE.joinpath(*parts)
-
-
-def have_reference() -> bool:
-    return SHARED_REFERENCE.is_dir()
+@pytest.fixture(scope="session")
+def bundle_dir() -> Path:
+    """tests/data/bundle: the synthetic PINV runs that travel with the repository."""
+    return BUNDLE
