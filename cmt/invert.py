@@ -574,21 +574,67 @@ def _bootstrap_updates(
     cw = counts * w
     a_all = np.einsum("dw,wij->dij", cw, meas.A)
     b_all = cw @ meas.b
-    options = dict(
-        damping=inv.damping,
-        zero_trace=inv.zero_trace or inv.double_couple,
-        double_couple=inv.double_couple,
-    )
-    updates = []
-    failed = 0
-    for a_d, b_d in zip(a_all, b_all, strict=True):
-        try:
-            dm, _ = solve_normal_equations(a_d, b_d, current, scale, meas.parameters, **options)
-        except InversionError:
-            failed += 1
-            continue
-        updates.append(dm)
-    return np.array(updates).reshape(len(updates), len(meas.parameters)), failed
+    zero_trace = inv.zero_trace or inv.double_couple
+    dm, ok = _solve_batch(a_all, b_all, current, scale, inv.damping, zero_trace)
+    if inv.double_couple:
+        for d in np.flatnonzero(ok):
+            try:
+                dm[d], _ = solve_normal_equations(
+                    a_all[d], b_all[d], current, scale, meas.parameters,
+                    damping=inv.damping, zero_trace=True, double_couple=True,
+                )  # fmt: skip
+            except InversionError:
+                ok[d] = False
+    return dm[ok], int(np.sum(~ok))
+
+
+def _solve_batch(
+    a_all: np.ndarray,
+    b_all: np.ndarray,
+    current: np.ndarray,
+    scale: np.ndarray,
+    damping: float,
+    zero_trace: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`solve_normal_equations` (without the double couple) of many systems at once:
+    the updates (d, n) and which systems were solvable (well-conditioned)."""
+    n_draw, n = b_all.shape
+    a_s = a_all * np.outer(scale, scale)
+    b_s = b_all * scale
+    if damping > 0.0:
+        a_s = a_s + damping * np.trace(a_s, axis1=1, axis2=2)[:, None, None] * np.eye(n)
+    diag = np.diagonal(a_s, axis1=1, axis2=2)
+    ok = np.all(diag > 0.0, axis=1) & np.all(np.isfinite(a_s), axis=(1, 2))
+    e = np.where(ok[:, None], 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
+    a_eq = a_s * e[:, :, None] * e[:, None, :]
+    b_eq = b_s * e
+    a_eq[~ok] = np.eye(n)
+    if zero_trace:
+        c = np.zeros(n)
+        c[:3] = 1.0
+        c_eq = c * e  # (d, n)
+        q, _ = np.linalg.qr(np.concatenate([c_eq[:, :, None], np.broadcast_to(np.eye(n),
+                                            (n_draw, n, n))], axis=2))  # fmt: skip
+        z = q[:, :, 1:n]
+        reduced = np.swapaxes(z, 1, 2) @ a_eq @ z
+    else:
+        reduced = a_eq
+    sv = np.linalg.svd(reduced, compute_uv=False)
+    with np.errstate(divide="ignore"):
+        cond = np.where(sv[:, -1] > 0, sv[:, 0] / np.where(sv[:, -1] > 0, sv[:, -1], 1), np.inf)
+    ok &= cond < MAX_CONDITION
+    if zero_trace:
+        kkt = np.zeros((n_draw, n + 1, n + 1))
+        kkt[:, :n, :n] = a_eq
+        kkt[:, :n, n] = c_eq
+        kkt[:, n, :n] = c_eq
+        kkt[~ok] = np.eye(n + 1)
+        rhs = np.concatenate([b_eq, np.full((n_draw, 1), -(c @ (current / scale)))], axis=1)
+        y = np.linalg.solve(kkt, rhs[:, :, None])[:, :n, 0]
+    else:
+        a_eq[~ok] = np.eye(n)
+        y = np.linalg.solve(a_eq, b_eq[:, :, None])[:, :, 0]
+    return y * e * scale, ok
 
 
 def bootstrap(

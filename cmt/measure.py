@@ -143,48 +143,57 @@ def _check_grid(ref: TraceSet, other: TraceSet, what: str) -> None:
 
 
 def _cross_correlate(
-    obs: np.ndarray, syn: np.ndarray, i0: int, i1: int, max_lag: int
-) -> tuple[float, float]:
+    obs: np.ndarray, syn: np.ndarray, first: np.ndarray, length: np.ndarray,
+    max_lag: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Normalised cross-correlation peak and lag (samples, fractional) of obs(t + lag)
-    against syn(t) over samples i0..i1, lags within +-max_lag (data outside the trace
-    count as zero)."""
-    n = obs.shape[-1]
-    s = syn[i0 : i1 + 1]
-    lo, hi = i0 - max_lag, i1 + max_lag + 1
-    ext = np.zeros(hi - lo)
-    a, b_ = max(lo, 0), min(hi, n)
-    ext[a - lo : b_ - lo] = obs[a:b_]
-    c = np.correlate(ext, s, mode="valid")  # c[j]: lag j - max_lag
-    e2 = ext * ext
-    csum = np.concatenate(([0.0], np.cumsum(e2)))
-    length = i1 - i0 + 1
-    e_obs = csum[length:] - csum[:-length]
-    e_syn = float(s @ s)
+    against syn(t) over samples first..first+length-1 of each row, lags within
+    +-max_lag (samples outside the trace count as zero); all windows at once by FFT.
+
+    ``obs`` and ``syn`` are (n_win, n_t) traces, one row per window.
+    """
+    n_win, n_t = obs.shape
+    if n_win == 0:
+        return np.zeros(0), np.zeros(0)
+    k_max = int(max_lag.max())
+    width = int(length.max())
+    span = width + 2 * k_max
+    m = np.arange(span)
+    pos = first[:, None] - k_max + m[None, :]
+    inside = (pos >= 0) & (pos < n_t)
+    rows = np.arange(n_win)[:, None]
+    ext = np.where(inside, obs[rows, np.clip(pos, 0, n_t - 1)], 0.0)
+    k = np.arange(width)
+    in_window = k[None, :] < length[:, None]
+    s = np.where(in_window, syn[rows, np.minimum(first[:, None] + k[None, :], n_t - 1)], 0.0)
+    n_fft = 1 << int(np.ceil(np.log2(span + width)))
+    c = np.fft.irfft(np.fft.rfft(ext, n_fft) * np.conj(np.fft.rfft(s, n_fft)), n_fft)
+    c = c[:, : 2 * k_max + 1]  # c[:, j]: lag j - k_max
+    csum = np.concatenate([np.zeros((n_win, 1)), np.cumsum(ext * ext, axis=1)], axis=1)
+    j = np.arange(2 * k_max + 1)
+    e_obs = np.take_along_axis(csum, j[None, :] + length[:, None], axis=1) - csum[:, j]
+    e_syn = np.einsum("wl,wl->w", s, s)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cc = np.where(e_obs > 0, c / np.sqrt(np.maximum(e_obs, 0.0) * e_syn), 0.0)
-    if e_syn <= 0 or not np.any(e_obs > 0):
-        return 0.0, 0.0
-    j = int(np.argmax(cc))
-    peak = float(cc[j])
-    frac = 0.0
-    if 0 < j < len(cc) - 1:
-        y0, y1, y2 = cc[j - 1], cc[j], cc[j + 1]
-        denom = y0 - 2.0 * y1 + y2
-        if denom < 0:
-            frac = float(np.clip(0.5 * (y0 - y2) / denom, -0.5, 0.5))
-            peak = float(y1 - 0.25 * (y0 - y2) * frac)
-    return min(peak, 1.0), (j - max_lag) + frac
-
-
-def _shifted(trace: np.ndarray, i0: int, i1: int, lag: float) -> tuple[np.ndarray, bool]:
-    """trace at samples i0+lag .. i1+lag (linear interpolation), clipped to the trace."""
-    n = trace.shape[-1]
-    x = np.arange(i0, i1 + 1) + lag
-    clipped = bool(x[0] < 0 or x[-1] > n - 1)
-    x = np.clip(x, 0.0, n - 1.0)
-    k = np.minimum(np.floor(x).astype(np.intp), n - 2)
-    f = x - k
-    return trace[k] * (1.0 - f) + trace[k + 1] * f, clipped
+        cc = np.where(e_obs > 1e-300, c / np.sqrt(np.maximum(e_obs, 0.0) * e_syn[:, None]), -np.inf)
+    cc[np.abs(j[None, :] - k_max) > max_lag[:, None]] = -np.inf
+    best = np.argmax(cc, axis=1)
+    peak = cc[np.arange(n_win), best]
+    frac = np.zeros(n_win)
+    left = np.clip(best - 1, 0, 2 * k_max)
+    right = np.clip(best + 1, 0, 2 * k_max)
+    y0 = cc[np.arange(n_win), left]
+    y2 = cc[np.arange(n_win), right]
+    interior = (best > 0) & (best < 2 * k_max) & np.isfinite(y0) & np.isfinite(y2)
+    denom = np.where(interior, y0 - 2.0 * peak + y2, 0.0)
+    fit = interior & (denom < 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(fit, np.clip(0.5 * (y0 - y2) / np.where(fit, denom, 1.0), -0.5, 0.5),
+                        0.0)  # fmt: skip
+    peak = np.where(fit, peak - 0.25 * (y0 - y2) * frac, peak)
+    dead = ~np.isfinite(peak) | (e_syn <= 0)
+    peak = np.where(dead, 0.0, np.minimum(peak, 1.0))
+    lag = np.where(dead, 0.0, best - k_max + frac)
+    return peak, lag
 
 
 def measure(
@@ -248,88 +257,111 @@ def measure(
 
     n_win = len(windows)
     n_par = len(parameters)
+    n_run = len(needed)
     dt = float(obs.dt_s)
     n_t = obs.data.shape[-1]
-    out = {
-        "A": np.zeros((n_win, n_par, n_par)),
-        "b": np.zeros((n_win, n_par)),
-        **{
-            name: np.zeros(n_win)
-            for name in (
-                "misfit",
-                "obs_energy",
-                "syn_energy",
-                "cc_max",
-                "cc_shift_s",
-                "shift_s",
-                "dlna",
-                "distance_deg",
-                "azimuth_deg",
-            )  # fmt: skip
-        },
-        "n_samples": np.zeros(n_win, dtype=int),
-        "dt_s": np.full(n_win, dt),
-    }
     notes: list[str] = []
+    # where each window lies: station rows (observed and every run), component, samples
     obs_index = {code: i for i, code in enumerate(obs.codes)}
     syn_index = {run: {c: i for i, c in enumerate(syns[run].codes)} for run in needed}
     comp_index = {c: i for i, c in enumerate(COMPONENTS)}
+    i_obs = np.zeros(n_win, dtype=np.intp)
+    rows = np.zeros((n_run, n_win), dtype=np.intp)
+    comp = np.zeros(n_win, dtype=np.intp)
+    first = np.zeros(n_win, dtype=np.intp)
+    length = np.zeros(n_win, dtype=np.intp)
     for w, win in enumerate(windows):
         if win.component not in comp_index:
             raise SeisfocError(f"window on unknown component {win.component!r}")
         c = comp_index[win.component]
-        i_obs = obs_index.get(win.code)
-        if i_obs is None or not obs.present[i_obs, c]:
+        io = obs_index.get(win.code)
+        if io is None or not obs.present[io, c]:
             raise SeisfocError(f"window on {win.code}.{win.component} ({win.band}) but no such"
                                " observed trace")  # fmt: skip
-        rows = []
-        for run in needed:
+        for r, run in enumerate(needed):
             i_syn = syn_index[run].get(win.code)
             if i_syn is None or not syns[run].present[i_syn, c]:
                 raise SeisfocError(f"window on {win.code}.{win.component} ({win.band}) but no"
                                    f" such trace in run {run}")  # fmt: skip
-            rows.append(i_syn)
+            rows[r, w] = i_syn
         i0, i1 = window_indices(win, obs.t0_s, dt, n_t)
-        length = i1 - i0 + 1
-        o_trace = obs.data[i_obs, c]
-        syn_ref = syns["CMT"].data[rows[0], c]
-        max_lag = int(round(max_shift_s / dt)) if max_shift_s is not None else max(1, length // 4)
-        cc, lag = _cross_correlate(o_trace, syn_ref, i0, i1, max_lag)
-        out["cc_max"][w] = cc
-        out["cc_shift_s"][w] = lag * dt
-        if station_correction and lag != 0.0:
-            o, clipped = _shifted(o_trace, i0, i1, lag)
-            out["shift_s"][w] = lag * dt
-            if clipped:
+        i_obs[w], comp[w], first[w], length[w] = io, c, i0, i1 - i0 + 1
+
+    # cross-correlation lag of obs against the reference synthetics (always measured)
+    if max_shift_s is not None:
+        max_lag = np.full(n_win, max(1, int(round(max_shift_s / dt))))
+    else:
+        max_lag = np.maximum(1, length // 4)
+    cc_max, lag = _cross_correlate(
+        obs.data[i_obs, comp], syns["CMT"].data[rows[0], comp], first, length, max_lag
+    )
+    shift = lag if station_correction else np.zeros(n_win)
+
+    out = {
+        "A": np.zeros((n_win, n_par, n_par)),
+        "b": np.zeros((n_win, n_par)),
+        **{name: np.zeros(n_win) for name in ("misfit", "obs_energy", "syn_energy")},
+    }
+    # windows in blocks, padded to the longest (the taper is zero beyond a window's end)
+    block = max(1, int(4_000_000 // max(1, (n_run + 2) * int(length.max(initial=1)))))
+    for lo in range(0, n_win, block):
+        sl = slice(lo, min(n_win, lo + block))
+        n_len = length[sl]
+        width = int(n_len.max())
+        k = np.arange(width)
+        tap = np.zeros((len(n_len), width))
+        for n_unique in np.unique(n_len):
+            tap[n_len == n_unique, :n_unique] = taper(int(n_unique), taper_alpha)
+        idx = np.minimum(first[sl, None] + k[None, :], n_t - 1)
+        cs = comp[sl, None]
+        if station_correction:
+            x = idx + shift[sl, None]
+            inside = k[None, :] < n_len[:, None]
+            past = ((x < 0) | (x > n_t - 1)) & inside
+            for w in np.flatnonzero(np.any(past, axis=1)) + lo:
+                win = windows[w]
                 notes.append(
                     f"{win.code}.{win.component} ({win.band}) {win.start_s:g}-{win.end_s:g} s:"
                     " shifted data window runs past the trace end (edge samples repeated)"
                 )
+            x = np.clip(x, 0.0, n_t - 1.0)
+            k0 = np.minimum(np.floor(x).astype(np.intp), n_t - 2)
+            f = x - k0
+            rows_obs = i_obs[sl, None]
+            o = obs.data[rows_obs, cs, k0] * (1.0 - f) + obs.data[rows_obs, cs, k0 + 1] * f
         else:
-            o = o_trace[i0 : i1 + 1]
-        t = taper(length, taper_alpha)
-        s_ref = syn_ref[i0 : i1 + 1]
-        tr = t * (o - s_ref)
-        to = t * o
-        ts = t * s_ref
-        out["misfit"][w] = dt * float(tr @ tr)
-        out["obs_energy"][w] = dt * float(to @ to)
-        out["syn_energy"][w] = dt * float(ts @ ts)
+            o = obs.data[i_obs[sl, None], cs, idx]
+        stack = np.empty((n_run, len(n_len), width))
+        for r, run in enumerate(needed):
+            stack[r] = syns[run].data[rows[r, sl, None], cs, idx]
+        tr = tap * (o - stack[0])
+        to = tap * o
+        ts = tap * stack[0]
+        out["misfit"][sl] = dt * np.einsum("wl,wl->w", tr, tr)
+        out["obs_energy"][sl] = dt * np.einsum("wl,wl->w", to, to)
+        out["syn_energy"][sl] = dt * np.einsum("wl,wl->w", ts, ts)
         if n_par:
-            stack = np.stack([syns[run].data[r, c, i0 : i1 + 1] for run, r in zip(needed, rows,
-                              strict=True)])  # fmt: skip
-            td = (coef @ stack) * t
-            out["A"][w] = dt * (td @ td.T)
-            out["b"][w] = dt * (td @ tr)
-        out["n_samples"][w] = length
-        out["distance_deg"][w] = obs.distance_deg[i_obs]
-        out["azimuth_deg"][w] = obs.azimuth_deg[i_obs]
+            d = (coef @ stack.reshape(n_run, -1)).reshape(n_par, len(n_len), width)
+            d = np.swapaxes(d, 0, 1) * tap[:, None, :]
+            out["A"][sl] = dt * (d @ np.swapaxes(d, 1, 2))
+            out["b"][sl] = dt * np.einsum("wpl,wl->wp", d, tr)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = out["obs_energy"] / out["syn_energy"]
-        out["dlna"] = np.where(
-            (out["obs_energy"] > 0) & (out["syn_energy"] > 0), 0.5 * np.log(ratio), 0.0
-        )
-    return Measurements(parameters=parameters, windows=list(windows), notes=notes, **out)
+        dlna = np.where((out["obs_energy"] > 0) & (out["syn_energy"] > 0), 0.5 * np.log(ratio), 0.0)
+    return Measurements(
+        parameters=parameters,
+        windows=list(windows),
+        notes=notes,
+        cc_max=cc_max,
+        cc_shift_s=lag * dt,
+        shift_s=shift * dt,
+        dlna=dlna,
+        distance_deg=np.asarray(obs.distance_deg, dtype=float)[i_obs],
+        azimuth_deg=np.asarray(obs.azimuth_deg, dtype=float)[i_obs],
+        n_samples=length.astype(int),
+        dt_s=np.full(n_win, dt),
+        **out,
+    )
 
 
 def measure_bands(

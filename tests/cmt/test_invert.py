@@ -317,3 +317,28 @@ def test_pipeline_entry_points_agree_with_invert():
     assert draws.shape == (30, 9)
     values = invert.parameter_values(p.start) + draws
     np.testing.assert_allclose(values.std(axis=0, ddof=1), full.bootstrap_std)
+
+
+@pytest.mark.parametrize("zero_trace, damping", [(False, 0.0), (True, 0.0), (True, 0.02)])
+def test_batched_bootstrap_solver_equals_the_single_solver(zero_trace, damping):
+    cmt = start_cmt()
+    current = invert.parameter_values(cmt)
+    scale = invert.parameter_scale(cmt, PARAMETERS)
+    systems = [_random_system(seed)[:2] for seed in range(6)]
+    a_all = np.array([a for a, _ in systems])
+    b_all = np.array([b for _, b in systems])
+    a_all[2] = 0.0  # no sensitivity at all: unsolvable without damping
+    a_all[2, 0, 0] = 1.0 / scale[0] ** 2
+    dm, ok = invert._solve_batch(a_all, b_all, current, scale, damping, zero_trace)
+    for d in range(6):
+        try:
+            single, _ = invert.solve_normal_equations(
+                a_all[d], b_all[d], current, scale, PARAMETERS, damping=damping,
+                zero_trace=zero_trace,
+            )  # fmt: skip
+        except InversionError:
+            assert not ok[d]
+            continue
+        assert ok[d]
+        np.testing.assert_allclose(dm[d], single, rtol=1e-9, atol=1e-12 * np.abs(single).max())
+    assert ok[2] == (damping > 0)

@@ -150,3 +150,40 @@ def test_errors(problem):
     cfg = cmtconfig.Config()
     with pytest.raises(SeisfocError, match="no measurement windows"):
         measure.measure_bands({}, {}, [], problem.stencils, cfg)
+
+
+def test_cross_correlation_against_brute_force():
+    rng = np.random.default_rng(8)
+    n_t = 400
+    t = np.arange(n_t)
+    obs = np.array(
+        [
+            np.sin(2 * np.pi * t / rng.uniform(20, 60) + rng.uniform(0, 6))
+            * np.exp(-(((t - rng.uniform(100, 300)) / 80.0) ** 2))
+            for _ in range(6)
+        ]
+    )
+    syn = obs + 0.3 * rng.normal(size=obs.shape)  # fmt: skip
+    first = np.array([0, 50, 100, 150, 330, 20])
+    length = np.array([60, 120, 80, 200, 70, 31])
+    max_lag = np.array([5, 12, 3, 20, 15, 9])
+    cc, lag = measure._cross_correlate(obs, syn, first, length, max_lag)
+    for w in range(6):
+        s = syn[w, first[w] : first[w] + length[w]]
+        best = (-np.inf, 0)
+        for shift in range(-max_lag[w], max_lag[w] + 1):
+            idx = np.arange(first[w], first[w] + length[w]) + shift
+            o = np.where((idx >= 0) & (idx < n_t), obs[w, np.clip(idx, 0, n_t - 1)], 0.0)
+            value = o @ s / np.sqrt((o @ o) * (s @ s))
+            best = max(best, (value, shift))
+        assert abs(lag[w] - best[1]) <= 0.5  # parabolic refinement stays within half a sample
+        assert cc[w] >= best[0] - 1e-12 and cc[w] <= min(1.0, best[0] + 0.05)
+
+
+def test_shift_past_the_trace_end_is_noted():
+    p = make_problem(obs_shift_s=8.0)
+    late = Window("surface", p.windows[0].code, "Z", 900.0, 1396.0)
+    m = measure.measure(p.obs, p.syns, [late], p.stencils, station_correction=True,
+                        max_shift_s=10.0)  # fmt: skip
+    assert m.shift_s[0] == pytest.approx(8.0, abs=0.3)
+    assert any("past the trace end" in n for n in m.notes)
