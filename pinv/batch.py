@@ -183,7 +183,7 @@ def run(
         Results in input order, failures, and the exit status.
     """
     mode = options.resolved_mode()
-    write = options.write or options.prime
+    write = options.write  # --prime only says which line --write writes
     agency = options.agency if options.agency is not None else program.station0_agency()
     agency_by_folder: dict[str, str] = {}  # without an agency: each S-file folder's
     summary = RunSummary(many=has_database(inputs), agency=agency)
@@ -255,6 +255,66 @@ def run(
     return summary
 
 
+#: the fields a --plot file name pattern may use: the event's number and its file name
+PLOT_FIELDS = ("", "0", "name")
+
+
+def check_outputs(inputs: Iterable[str], quakeml: str | None, plot: str | None) -> None:
+    """Refuse, before the run, an output that cannot be written as asked.
+
+    A ``--plot`` name pattern may use only ``{}``/``{0}`` (the event's number, with a
+    format of at most 3 digits such as ``{:03d}``) and ``{name}`` (its file name); any
+    other field (``{0.x}``, ``{0[0]}``), a nested or huge format (``{0:99999999999}``) or
+    one that fails on a sample event is an error. ``--quakeml`` or ``--plot`` naming one
+    of the input files (links resolved), or a pattern that would make such a name for one
+    of the input files, is refused: nothing is run, nothing written.
+
+    Parameters
+    ----------
+    inputs
+        The run's inputs as given (files and database folders).
+    quakeml, plot
+        The ``--quakeml`` file and the ``--plot`` file or pattern (None when not asked).
+
+    Raises
+    ------
+    SeisfocError
+        Naming the option and the reason.
+    """
+    import re
+    import string
+
+    from seisfoc.fileio import refuse_outputs_over_inputs
+
+    files = [i for i in inputs if not os.path.isdir(i)]
+    outputs = [("--quakeml", quakeml)]
+    if plot is not None and ("{" in plot or "}" in plot):
+        bad = f"--plot: bad file name pattern {plot!r}"
+        try:
+            fields = [f for f in string.Formatter().parse(plot) if f[1] is not None]
+        except ValueError as err:
+            raise SeisfocError(f"{bad}: {err}") from None
+        for _, name, spec, _conversion in fields:
+            if name not in PLOT_FIELDS:
+                raise SeisfocError(
+                    f"{bad}: only {{}} or {{0}} (the event's number) and {{name}} (its file "
+                    f"name) can be used, not {{{name}}}"
+                )
+            if "{" in (spec or "") or any(len(d) > 3 for d in re.findall(r"\d+", spec or "")):
+                raise SeisfocError(f"{bad}: the format {spec!r} is not a file name format")
+        try:
+            plot.format(1, name="event")
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+            raise SeisfocError(f"{bad}: {err}") from None
+        numbers = range(1, (len(files) if len(files) <= 100 else 1) + 1)
+        for f in files:
+            for k in numbers:
+                outputs.append(("--plot", plot.format(k, name=os.path.basename(f))))
+    else:
+        outputs.append(("--plot", plot))
+    refuse_outputs_over_inputs(outputs, files)
+
+
 def plot_paths(template: str, results: list[program.EventResult]) -> list[tuple[str, Any]]:
     """(file, result) pairs: the first solved event, or every one when the name has ``{``."""
     solved = [r for r in results if r.solution is not None]
@@ -267,7 +327,7 @@ def plot_paths(template: str, results: list[program.EventResult]) -> list[tuple[
             name += f"-{r.event_index + 1}"
         try:
             pairs.append((template.format(k, name=name), r))
-        except (IndexError, KeyError, ValueError) as err:
+        except (IndexError, KeyError, ValueError, TypeError, AttributeError) as err:
             raise SeisfocError(f"--plot: bad file name pattern {template!r}: {err}") from None
     if len({p for p, _ in pairs}) < len(pairs):
         raise SeisfocError(f"--plot: file name pattern {template!r} repeats a file name")

@@ -153,6 +153,21 @@ def run(args: argparse.Namespace) -> int:
     """Run ``seisfoc pinv``; returns the exit status (1 when anything failed)."""
     from seisfoc.pinv import batch, report
 
+    from seisfoc.errors import SeisfocError
+
+    # no option but --write ever writes an S-file, and none changes the mode silently
+    if args.prime and not args.write:
+        raise SeisfocError(
+            "--prime only says that --write writes the prime F-line: add --write "
+            "(nothing was written)"
+        )
+    if args.prime and args.mode is None:
+        print(
+            "seisfoc pinv: note: --prime uses --mode seisan (the numbers SEISAN's editor "
+            "writes); give --mode modern for the modern ones",
+            file=sys.stderr,
+        )
+    batch.check_outputs(args.inputs, args.quakeml, args.plot)
     options = batch.RunOptions(
         mode=args.mode,
         rcond=args.rcond,
