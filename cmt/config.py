@@ -121,7 +121,8 @@ class EngineConfig:
     command: str = _opt(
         "",
         "external engine: command template run in each run folder, e.g."
-        " 'mpirun -np 4 ./bin/xspecfem3D'; {run} and {run_dir} are replaced",
+        " 'mpirun -np 4 ./bin/xspecfem3D' (no shell); {run}, {run_dir}, {cmtsolution} and"
+        " {stations} are replaced",
     )
     output_format: str = _opt(
         "sac",
