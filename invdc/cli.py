@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude import inputs, outputs
-    from seisfoc.cli.amplitude import load, print_notes
+    from seisfoc.cli.amplitude import load, print_notes, sfile_path
     from seisfoc.errors import InversionError
 
     if args.prime:
@@ -97,5 +97,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_invdc(inp, depth, fit), end="")
         if written is not None:
-            print(f"Written to {loaded.sfile.path}:\n{written}")
+            print(f"Written to {sfile_path(loaded, args.input)}:\n{written}")
     return 0 if fit.converged else 1

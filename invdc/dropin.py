@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if any(v is None for v in values):
         asked = ask_values(" Starting strike, dip, rake (deg) ?", "starting mechanism", 3)
         values = [v if v is not None else a for v, a in zip(values, asked, strict=True)]
-    amplitude.check_mechanism(*values, what="starting mechanism on standard input")
+    amplitude.check_mechanism(
+        values[0], values[1], values[2], what="starting mechanism on standard input"
+    )
     step = args.step
     if step is None:
         step = ask_values(" Step factor (0-1] ?", "step factor", 1)[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from seisfoc.amplitude.readings import (
     fit_weights,
 )
 from seisfoc.errors import InversionError
+
+if TYPE_CHECKING:
+    from seisfoc.mechanism import NodalPlane
 
 
 @dataclass
@@ -74,7 +78,7 @@ class DoubleCoupleFit:
         e[~self.resolved] = np.nan
         return mask_unresolved_angles(e)
 
-    def auxiliary_plane_errors(self) -> tuple:
+    def auxiliary_plane_errors(self) -> tuple[NodalPlane, np.ndarray]:
         """The auxiliary plane and its (strike, dip, rake) standard deviations (deg).
 
         An auxiliary angle that depends on an unresolved direction is NaN (unresolved).
@@ -102,10 +106,12 @@ class DoubleCoupleFit:
 
 #: a parameter with a null-space component above this (unit null vectors) is unresolved
 _NULL_TOLERANCE = 1e-3
+#: (strike, dip, rake in deg, M0 in 1e16 dyne-cm)
+Theta = tuple[float, float, float, float]
 _PARAMETER_NAMES = ("strike", "dip", "rake", "M0")
 
 
-def _canonical_theta(strike, dip, rake, moment):
+def _canonical_theta(strike: float, dip: float, rake: float, moment: float) -> Theta:
     from seisfoc import mechanism
 
     if moment < 0:
@@ -114,7 +120,7 @@ def _canonical_theta(strike, dip, rake, moment):
     return float(plane.strike), float(plane.dip), float(plane.rake), float(moment)
 
 
-def _dc_tangent(theta) -> np.ndarray:
+def _dc_tangent(theta: Theta) -> np.ndarray:
     """d m5 / d (strike, dip, rake [deg], moment) by central differences (5 x 4)."""
     s, d, r, m0 = theta
     tangent = np.empty((5, 4))
@@ -122,25 +128,27 @@ def _dc_tangent(theta) -> np.ndarray:
     for k in range(3):
         step = np.zeros(3)
         step[k] = h
-        plus = m5_double_couple(*(np.array([s, d, r]) + step), m0)
-        minus = m5_double_couple(*(np.array([s, d, r]) - step), m0)
+        plus_sdr = np.array([s, d, r]) + step
+        minus_sdr = np.array([s, d, r]) - step
+        plus = m5_double_couple(plus_sdr[0], plus_sdr[1], plus_sdr[2], m0)
+        minus = m5_double_couple(minus_sdr[0], minus_sdr[1], minus_sdr[2], m0)
         tangent[:, k] = (plus - minus) / (2.0 * h)
     tangent[:, 3] = m5_double_couple(s, d, r, 1.0)
     return tangent
 
 
-def _dc_jacobian(g, theta) -> np.ndarray:
+def _dc_jacobian(g: np.ndarray, theta: Theta) -> np.ndarray:
     """d amplitudes / d (strike, dip, rake [deg], moment) by central differences."""
     return g @ _dc_tangent(theta)
 
 
-def _theta_scale(theta) -> np.ndarray:
+def _theta_scale(theta: Theta) -> np.ndarray:
     """Per-column scale of J: angles per radian, the moment relative to its value."""
     deg = np.pi / 180.0
     return np.array([deg, deg, deg, 1.0 / max(theta[3], 1e-300)])
 
 
-def _rank(matrix, rcond: float) -> tuple[int, np.ndarray, np.ndarray]:
+def _rank(matrix: np.ndarray, rcond: float) -> tuple[int, np.ndarray, np.ndarray]:
     """Rank (singular values above ``rcond`` times the largest), singular values, V^T."""
     _, sv, vt = np.linalg.svd(matrix, full_matrices=True)
     if sv.size == 0 or sv[0] == 0.0:
@@ -148,7 +156,9 @@ def _rank(matrix, rcond: float) -> tuple[int, np.ndarray, np.ndarray]:
     return int(np.sum(sv > rcond * sv[0])), sv, vt
 
 
-def _check_dc_data(gw, dw, readings, rcond) -> None:
+def _check_dc_data(
+    gw: np.ndarray, dw: np.ndarray, readings: AmplitudeReadings, rcond: float
+) -> None:
     """The readings must resolve 4 directions of the moment-tensor space (errors name why)."""
     n = len(dw)
     if n < 4:
@@ -166,7 +176,9 @@ def _check_dc_data(gw, dw, readings, rcond) -> None:
         )
 
 
-def _dc_covariance(gw, theta, s2: float, rcond: float, readings):
+def _dc_covariance(
+    gw: np.ndarray, theta: Theta, s2: float, rcond: float, readings: AmplitudeReadings
+) -> tuple[np.ndarray, int, np.ndarray, str, np.ndarray]:
     """sigma^2 (J^T J)^+ in (deg, 1e16 dyne-cm), its rank, null space and resolved mask.
 
     Where J loses rank only because the parameters do (dip 0: strike and rake are one
@@ -267,7 +279,8 @@ def fit_double_couple(
     for it in range(int(max_iterations) + 1):
         pred = gw @ m5_double_couple(*theta)
         r = dw - pred
-        path.append(DoubleCoupleStep(it, *theta, float(np.sqrt(np.mean((r / w) ** 2)))))
+        rms = float(np.sqrt(np.mean((r / w) ** 2)))
+        path.append(DoubleCoupleStep(it, theta[0], theta[1], theta[2], theta[3], rms))
         if converged or it == max_iterations:
             break
         scale = _theta_scale(theta)

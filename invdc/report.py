@@ -51,7 +51,7 @@ def format_invdc(inp: InvradInput, depth: float, result: DoubleCoupleFit) -> str
         " ",
         " " + ("converged" if result.converged else "NOT CONVERGED: result of the last step"),
         plane_line(result.strike, result.dip, result.rake, e[:3]),
-        plane_line(*aux, aux_errors),
+        plane_line(aux.strike, aux.dip, aux.rake, aux_errors),
         " EVENT MOMENT=" + fortran_f(result.moment, 10, 2) + " +-" + error_field(e[3], 10, 2)
         + " x E16 DYNE-CM",
         "  RMS error=" + fortran_e(result.rms_microns, 12, 5) + " microns",

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from seisfoc.invrad.report import format_report, solution_dict
 
     from seisfoc.amplitude import inputs, outputs
-    from seisfoc.cli.amplitude import load, print_notes
+    from seisfoc.cli.amplitude import load, print_notes, sfile_path
     from seisfoc.io.invrad import format_invrad_out
 
     if args.prime:
@@ -56,8 +56,10 @@ def run(args: argparse.Namespace) -> int:
     written = None
     if args.write:
         plane, errors = sol.planes[0], sol.plane_errors[0]
-        written = outputs.write_fault_plane(loaded, PROGRAM, *plane, errors, agency=args.agency,
-                                            prime=args.prime, input_path=args.input)  # fmt: skip
+        written = outputs.write_fault_plane(
+            loaded, PROGRAM, plane.strike, plane.dip, plane.rake, errors,
+            agency=args.agency, prime=args.prime, input_path=args.input,
+        )  # fmt: skip
     if args.plot:
         outputs.plot(args.plot, loaded, sol.fit.moment_tensor_ned, result.green)
     if args.json:
@@ -71,5 +73,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_report(inp.readings, sol, args.mode, boot), end="")
         if written is not None:
-            print(f"Written to {loaded.sfile.path}:\n{written}")
+            print(f"Written to {sfile_path(loaded, args.input)}:\n{written}")
     return 0

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     sol = result.solution
     write_atomic(args.output, format_invrad_out(inp, model, depth, sol))
     for k in range(2):
-        print(plane_line(*sol.planes[k], sol.legacy_plane_errors[k]))
+        plane = sol.planes[k]
+        print(plane_line(plane.strike, plane.dip, plane.rake, sol.legacy_plane_errors[k]))
     print(
         f" EVENT MOMENT= {sol.moment:10.2f} +- {error_field(sol.moment_error, 10, 2)} x E16 DYNE-CM"
     )

@@ -8,9 +8,12 @@ generalised inverse).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc.amplitude.green import GreenFunctions, tensor_from_m5
 from seisfoc.amplitude.inverse import (
@@ -22,6 +25,9 @@ from seisfoc.amplitude.inverse import (
 )
 from seisfoc.amplitude.readings import AmplitudeReadings, check_not_all_zero, fit_weights
 from seisfoc.errors import InversionError, SeisfocError
+
+if TYPE_CHECKING:
+    from seisfoc.mechanism import JostHerrmann, NodalPlane
 
 
 @dataclass
@@ -129,11 +135,11 @@ class AmplitudeSolution:
     """
 
     fit: MomentTensorFit
-    planes: tuple
+    planes: tuple[NodalPlane, NodalPlane]
     plane_covariances: np.ndarray  # (2, 4, 4)
     moment: float  # largest double couple, (l_T - l_P)/2, 1e16 dyne-cm
     moment_clvd: float  # Ebel: (l_T + l_P)/2
-    jost_herrmann: object  # seisfoc.mechanism.JostHerrmann
+    jost_herrmann: JostHerrmann
     mw: float
     dc_tensor: np.ndarray
     dc_predicted: np.ndarray
@@ -162,14 +168,14 @@ class AmplitudeSolution:
         return float(self.plane_errors[0, 3])
 
 
-def _planes_ordered(m_ned):
+def _planes_ordered(m_ned: np.ndarray) -> tuple[NodalPlane, NodalPlane]:
     from seisfoc import mechanism
 
     a, b = mechanism.nodal_planes(m_ned)
     return (a, b) if a.dip <= b.dip else (b, a)
 
 
-def _plane_vector(m5, reference):
+def _plane_vector(m5: np.ndarray, reference: Sequence[Any] | None) -> np.ndarray:
     """(s1, d1, r1, s2, d2, r2, M0) with the planes matched to ``reference`` planes."""
     from seisfoc import mechanism
 
@@ -177,7 +183,7 @@ def _plane_vector(m5, reference):
     a, b = mechanism.nodal_planes(tensor)
     m0 = float(mechanism.largest_double_couple(tensor).moment_dc)
 
-    def distance(p, q):
+    def distance(p: Any, q: Any) -> float:
         return float(np.sum(np.abs(wrap_deg(np.subtract(p, q)))))
 
     if reference is not None and (
@@ -188,7 +194,9 @@ def _plane_vector(m5, reference):
     return np.array([*a, *b, m0])
 
 
-def propagate_plane_covariance(m5, covariance_m5, planes) -> np.ndarray:
+def propagate_plane_covariance(
+    m5: ArrayLike, covariance_m5: np.ndarray, planes: Sequence[Any]
+) -> np.ndarray:
     """Covariance of (strike, dip, rake, M0) of each plane by the Jacobian (central differences)."""
     m5 = np.asarray(m5, dtype=np.float64)
     h = 1e-6 * max(float(np.max(np.abs(m5))), 1e-300)
@@ -218,7 +226,8 @@ def analyse(fit: MomentTensorFit, green: GreenFunctions) -> AmplitudeSolution:
     ldc = mechanism.largest_double_couple(tensor)
     jh = mechanism.jost_herrmann(tensor)
     moment = float(ldc.moment_dc)
-    dc_tensor = mechanism.moment_tensor_ned(*planes[0], moment)
+    fault = planes[0]
+    dc_tensor = mechanism.moment_tensor_ned(fault.strike, fault.dip, fault.rake, moment)
     dc_predicted = green.predict(dc_tensor)
     dc_res = fit.observed - dc_predicted
     return AmplitudeSolution(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from seisfoc.pinv import legacy
@@ -21,11 +22,14 @@ from seisfoc.pinv.solver import RCOND, PinvSolution, solve
 from seisfoc.errors import InversionError, SeisfocError
 from seisfoc.io import nordic
 
+if TYPE_CHECKING:
+    from seisfoc.pinv.uncertainty import Uncertainty
+
 COMPRESSION = {"C": 1.0, "U": 1.0, "+": 1.0}
 DILATATION = {"D": -1.0, "-": -1.0}
 MIN_POLARITIES = 5
 #: the names of the Nordic formats in options and output
-FORMAT_NAMES = {nordic.NORDIC1: "old", nordic.NORDIC2: "nordic2"}
+FORMAT_NAMES: dict[int | None, str] = {nordic.NORDIC1: "old", nordic.NORDIC2: "nordic2"}
 
 
 @dataclass
@@ -35,7 +39,7 @@ class EventResult:
     label: str
     selection: legacy.Selection
     solution: PinvSolution | None
-    uncertainty: object = None
+    uncertainty: Uncertainty | None = None
     skipped_blank: list[int] = field(default_factory=list)
     message: str = ""
     written: bool = False
@@ -44,10 +48,12 @@ class EventResult:
 
     @property
     def format_name(self) -> str:
+        """``"old"`` or ``"nordic2"``: the name of the event's format in every output."""
         return FORMAT_NAMES.get(self.nordic_format, "")
 
 
-def event_label(event) -> str:
+def event_label(event: nordic.Event) -> str:
+    """``YYYY-MM-DD hh:mm:ss.s`` of the event's origin, else its file name."""
     h = event.headers[0] if event.headers else None
     if h is None or h.year is None:
         return os.path.basename(event.path or "event")
@@ -58,7 +64,7 @@ def event_label(event) -> str:
     )
 
 
-def select(event, mode: str) -> tuple[legacy.Selection, list[int]]:
+def select(event: nordic.Event, mode: str) -> tuple[legacy.Selection, list[int]]:
     """Polarities of one event: (selection, line numbers skipped for blank angles)."""
     if mode == "seisan":
         return _select_seisan(event), []
@@ -76,7 +82,7 @@ def select(event, mode: str) -> tuple[legacy.Selection, list[int]]:
     return sel, skipped
 
 
-def _select_seisan(event) -> legacy.Selection:
+def _select_seisan(event: nordic.Event) -> legacy.Selection:
     """The original's selection (``legacy.select_old`` / ``legacy.select_nordic2``) over
     the event's lines, reading only the phase lines the reader already found (the other
     lines of an event can never qualify: their column 80 is not blank). Line numbers are
@@ -128,7 +134,18 @@ def _select_seisan(event) -> legacy.Selection:
     return sel
 
 
-def _append_seisan(sel, sign, b, ain_text, ain_decimals, caz_text, blank, n, path, ain_col):
+def _append_seisan(
+    sel: legacy.Selection,
+    sign: float,
+    b: bytes,
+    ain_text: bytes,
+    ain_decimals: int,
+    caz_text: bytes,
+    blank: float,
+    n: int,
+    path: str | None,
+    ain_col: int,
+) -> None:
     """One reading as ``legacy._fortran_real`` reads it, without its cost for the usual
     text (a point in the AIN or no implied decimals, no inner blanks)."""
     try:
@@ -155,7 +172,7 @@ def _append_seisan(sel, sign, b, ain_text, ain_decimals, caz_text, blank, n, pat
 
 
 def solve_event(
-    event,
+    event: nordic.Event,
     index: int = 0,
     *,
     mode: str = "modern",
@@ -197,7 +214,7 @@ def solve_event(
     return result
 
 
-def station0_agency(folder: str = ".", sfile_path=None) -> str:
+def station0_agency(folder: str = ".", sfile_path: str | None = None) -> str:
     """The agency SEISAN's editor writes (see :func:`seisfoc.io.station0.agency`)."""
     from seisfoc.io import station0
 
@@ -211,8 +228,10 @@ def fault_plane_line(result: EventResult, *, agency: str, prime: bool) -> str:
     from seisfoc.io.nordic import format_fault_plane_line
 
     sol = result.solution
+    if sol is None:
+        raise ValueError("fault_plane_line needs a solved event")
     sdr = [float(t) for t in legacy.sdr_text(*sol.strike_dip_rake).split()]
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     unc = result.uncertainty
     if unc is not None and not prime:
         kwargs = dict(
@@ -254,7 +273,8 @@ def write_result(
     result.written = True
 
 
-def as_dict(result: EventResult) -> dict:
+def as_dict(result: EventResult) -> dict[str, Any]:
+    """Everything of a result, JSON-ready (the keys of ``--json`` and ``--csv``)."""
     sol = result.solution
     d = {
         "file": result.path,
@@ -314,6 +334,11 @@ def as_dict(result: EventResult) -> dict:
     return d
 
 
-def polarity_arrays(result: EventResult):
+def polarity_arrays(
+    result: EventResult,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Polarity, take-off angle, azimuth and consistency (+1/-1) of every reading used."""
+    if result.solution is None:
+        raise ValueError("polarity_arrays needs a solved event")
     pol, ain, az = result.selection.arrays()
     return pol, ain, az, np.asarray(result.solution.consistent)

@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     green = amplitude.green_functions(inp.readings, model, depth, args.mode,
                                       tarea_s=inputs.tarea_or_default(args.tarea),
                                       ray_mode=args.ray_mode)  # fmt: skip
-    tensor = mechanism.moment_tensor_ned(*args.sdr, args.moment)
+    strike, dip, rake = args.sdr
+    tensor = mechanism.moment_tensor_ned(strike, dip, rake, args.moment)
     fit = synthetic_fit(green, inp.readings, tensor, args.moment)
     if args.json:
         print(json.dumps(rows_dict(inp, fit), indent=1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc.amplitude.green import GreenFunctions
 from seisfoc.amplitude.readings import AmplitudeReadings
@@ -24,7 +25,9 @@ class SyntheticFit:
     rms_microns: float
 
 
-def synthetic_fit(green: GreenFunctions, readings: AmplitudeReadings, tensor_ned, moment):
+def synthetic_fit(
+    green: GreenFunctions, readings: AmplitudeReadings, tensor_ned: ArrayLike, moment: float
+) -> SyntheticFit:
     """SYNRAD: amplitudes of ``tensor_ned`` at every reading and the per-reading moment."""
     predicted = green.predict(tensor_ned)
     observed = readings.amplitudes_for(green.radial_toward_source)

@@ -477,14 +477,19 @@ def test_write_twice_leaves_one_line_and_every_other_byte(workdir, capsys):
     assert fp.flag == "O" and fp.program == "INVRAD" and fp.agency == "TST"
     assert _kagan((fp.strike, fp.dip, fp.rake)) < 0.2
     assert fp.strike_error is not None and fp.strike_error < 1.0
-    # INVDC adds its own line after it; INVRAD --prime replaces its OF-line
+    # INVDC adds its own line after it; INVRAD --prime adds the prime line beside its
+    # OF-line (SEISAN's rule: a prime write replaces the prime line, an OF write the
+    # OF-line; a line is never promoted or demoted), and a second --prime replaces it
     assert seisfoc_main(["invdc", "ev.S", "--sdr", "150", "40", "-50", "--write",
                          "--agency", "ABC"]) == 0  # fmt: skip
-    assert seisfoc_main(["invrad", "ev.S", "--prime"]) == 0
+    for _ in range(2):
+        assert seisfoc_main(["invrad", "ev.S", "--prime"]) == 0
     data = path.read_bytes()
-    assert len(_f_lines(data, b"INVRAD")) == 1 and len(_f_lines(data, b"INVDC")) == 1
+    invrad_lines = _f_lines(data, b"INVRAD")
+    assert sorted(ln[78:79] for ln in invrad_lines) == [b" ", b"O"]
+    assert len(_f_lines(data, b"INVDC")) == 1
     ev = nordic.read_sfile(path)
-    assert ev.prime_fault_plane.program == "INVRAD"
+    assert ev.prime_fault_plane.program == "INVRAD" and ev.prime_fault_plane.flag == ""
     dc = next(fp for fp in ev.fault_planes if fp.program == "INVDC")
     assert dc.agency == "ABC" and dc.flag == "O"
     assert _kagan((dc.strike, dc.dip, dc.rake)) < 0.2

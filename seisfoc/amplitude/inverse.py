@@ -11,10 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from seisfoc import _kernels
+from seisfoc import _kernels  # type: ignore[attr-defined]  # f2py extension, no stubs
 from seisfoc.errors import InversionError
 
 #: relative singular-value cut-off of the generalised inverse
@@ -38,12 +40,18 @@ class GeneralisedInverse:
     inverse: np.ndarray
 
 
-def generalised_inverse(g, d, rcond: float = DEFAULT_RCOND) -> GeneralisedInverse:
+def generalised_inverse(
+    g: ArrayLike, d: ArrayLike, rcond: float = DEFAULT_RCOND
+) -> GeneralisedInverse:
     """SVD inverse of ``g`` (m x n) keeping singular values above ``rcond * s_max``."""
     g = np.asfortranarray(np.asarray(g, dtype=np.float64))
     d = np.ascontiguousarray(np.asarray(d, dtype=np.float64))
     if g.ndim != 2 or d.shape != (g.shape[0],):
         raise ValueError(f"shapes do not match: g {g.shape}, d {d.shape}")
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(d))):
+        raise ValueError("g or d contains NaN or infinity")
+    if not (np.isfinite(rcond) and 0.0 <= rcond < 1.0):
+        raise ValueError(f"rcond must be in [0, 1), got {rcond}")
     s, kept, x, cov, model_res, data_res, ginv, info = _kernels.amplitude_ginv(g, d, float(rcond))
     if info != 0:
         raise InversionError(f"the singular value decomposition failed (LAPACK info {info})")
@@ -59,7 +67,7 @@ def generalised_inverse(g, d, rcond: float = DEFAULT_RCOND) -> GeneralisedInvers
     )
 
 
-def mask_unresolved_angles(errors) -> np.ndarray:
+def mask_unresolved_angles(errors: ArrayLike) -> np.ndarray:
     """NaN for non-finite errors and angle errors beyond ``ANGLE_ERROR_LIMITS_DEG``."""
     e = np.array(errors, dtype=np.float64)
     limits = np.array(ANGLE_ERROR_LIMITS_DEG)
@@ -69,15 +77,17 @@ def mask_unresolved_angles(errors) -> np.ndarray:
     return e
 
 
-def resolved_error(value) -> float | None:
+def resolved_error(value: Any) -> float | None:
     """A standard deviation for JSON and F-lines: ``None`` where it is unresolved (NaN)."""
     v = float(value)
     return v if math.isfinite(v) else None
 
 
-def wrap_deg(angle):
+def wrap_deg(angle: ArrayLike) -> np.ndarray:
+    """Angles (deg) wrapped into [-180, 180)."""
     return (np.asarray(angle) + 180.0) % 360.0 - 180.0
 
 
-def format_values(values: Sequence[float]) -> str:
+def format_values(values: Sequence[float] | np.ndarray) -> str:
+    """Numbers for a message: ``1.2, 0.0345, 1e-08``."""
     return ", ".join(f"{v:.3g}" for v in values)

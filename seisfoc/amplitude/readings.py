@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc.errors import InversionError, SeisfocError
 
@@ -76,15 +77,21 @@ class AmplitudeReadings:
         return f"{self.station[i]} {self.component[i]} {self.phase[i]}"
 
     def line_of(self, i: int) -> int | None:
+        """The line (1-based) of reading ``i`` in its file, if known."""
         return None if self.line_numbers is None else int(self.line_numbers[i])
 
     def column_of(self, field_name: str | None) -> int | None:
+        """The first column (1-based) of a field of the readings' lines, if known."""
         if field_name is None or self.columns is None or self.line_numbers is None:
             return None
         return self.columns.get(field_name)
 
     def error(
-        self, i: int, message: str, cls=InversionError, field_name: str | None = None
+        self,
+        i: int,
+        message: str,
+        cls: type[SeisfocError] = InversionError,
+        field_name: str | None = None,
     ) -> SeisfocError:
         """An error about reading ``i`` that names it and its place in the file.
 
@@ -99,7 +106,8 @@ class AmplitudeReadings:
             column=self.column_of(field_name),
         )
 
-    def subset(self, index) -> AmplitudeReadings:
+    def subset(self, index: ArrayLike) -> AmplitudeReadings:
+        """The readings at ``index`` (integers or a boolean mask)."""
         index = np.asarray(index)
         if index.dtype == bool:
             index = np.flatnonzero(index)
@@ -115,7 +123,10 @@ class AmplitudeReadings:
             line_numbers=None if self.line_numbers is None else self.line_numbers[index],
         )
 
-    def with_amplitudes(self, amplitude_microns, radial_toward_source: bool) -> AmplitudeReadings:
+    def with_amplitudes(
+        self, amplitude_microns: ArrayLike, radial_toward_source: bool
+    ) -> AmplitudeReadings:
+        """The same readings with other amplitudes in the given radial convention."""
         return replace(
             self,
             amplitude_microns=np.asarray(amplitude_microns, dtype=np.float64),
@@ -161,7 +172,7 @@ def fit_weights(readings: AmplitudeReadings) -> np.ndarray:
     return 1.0 / sigma
 
 
-def check_not_all_zero(amplitudes, readings: AmplitudeReadings, what: str) -> None:
+def check_not_all_zero(amplitudes: ArrayLike, readings: AmplitudeReadings, what: str) -> None:
     """Every amplitude 0 means a zero moment: no mechanism (an error, not a LinAlgError)."""
     if not np.any(amplitudes):
         raise InversionError(
@@ -171,7 +182,13 @@ def check_not_all_zero(amplitudes, readings: AmplitudeReadings, what: str) -> No
         )
 
 
-def check_mechanism(strike, dip, rake, moment=None, what: str = "mechanism") -> None:
+def check_mechanism(
+    strike: float,
+    dip: float,
+    rake: float,
+    moment: float | None = None,
+    what: str = "mechanism",
+) -> None:
     """Strike and rake finite (any value, wrapped later), dip in [0, 90], moment > 0."""
     for name, value in (("strike", strike), ("dip", dip), ("rake", rake)):
         if not math.isfinite(float(value)):

@@ -84,6 +84,11 @@ def load(args: argparse.Namespace) -> Loaded:
     )
 
 
+def sfile_path(loaded: Loaded, default: str) -> str:
+    """The S-file the readings came from (as the reader named it), else ``default``."""
+    return loaded.sfile.path if loaded.sfile is not None and loaded.sfile.path else default
+
+
 def print_notes(loaded: Loaded, command: str) -> None:
     """The notes of the S-file mapping, one line each on standard error."""
     for note in loaded.notes:

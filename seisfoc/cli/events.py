@@ -58,7 +58,7 @@ def event_row(path: str, event: nordic.Event) -> str:
     """One event of the table."""
     h = event.prime_header
     when = event.origin_time.strftime("%Y-%m-%d %H:%M:%S") if event.origin_time else "-" * 19
-    pols = p_polarities(event)
+    pols: list[Any] = p_polarities(event)  # Phase fields are decoded on first use
     with_angles = sum(1 for ph in pols if ph.ain_deg is not None and ph.caz_deg is not None)
     mech = _mechanism(event.prime_fault_plane)
     mag = h.magnitudes[0][0] if h is not None and h.magnitudes else None
@@ -79,7 +79,8 @@ HEADER = (
 
 def polarity_rows(event: nordic.Event) -> Iterator[str]:
     """The P polarities of an event under its row."""
-    for ph in p_polarities(event):
+    pols: list[Any] = p_polarities(event)
+    for ph in pols:
         yield (
             f"    {ph.station:5s} {ph.component:3s} {ph.phase:8s} {ph.polarity}  "
             f"AIN {_fmt(ph.ain_deg, '5.1f', 5)}  CAZ {_fmt(ph.caz_deg, '3d', 3)}  "
@@ -100,7 +101,7 @@ def event_dict(path: str, event: nordic.Event, with_polarities: bool) -> dict[st
     """One event of ``--json``: what its table row shows, numbers as numbers (``None``
     where blank), and its P polarities with ``with_polarities``."""
     h = event.prime_header
-    pols = p_polarities(event)
+    pols: list[Any] = p_polarities(event)
     fp = event.prime_fault_plane
     mag = h.magnitudes[0] if h is not None and h.magnitudes else None
     d: dict[str, Any] = {

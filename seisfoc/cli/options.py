@@ -140,8 +140,9 @@ class StrikeDipRake(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         assert isinstance(values, Sequence)
-        if not 0.0 <= values[1] <= 90.0:
-            raise argparse.ArgumentError(self, f"dip must be in [0, 90] deg, got {values[1]:g}")
+        dip = float(values[1])
+        if not 0.0 <= dip <= 90.0:
+            raise argparse.ArgumentError(self, f"dip must be in [0, 90] deg, got {dip:g}")
         setattr(namespace, self.dest, list(values))
 
 
