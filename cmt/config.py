@@ -851,7 +851,7 @@ def _build(cls: type, values: dict, table, locator: _Locator, fail, label: str):
         if name in values:
             kwargs[name] = _check_field(f, values[name], table, locator, fail, label)
         elif f.default is MISSING:
-            kwargs[name] = f.default_factory()  # type: ignore[misc]
+            kwargs[name] = f.default_factory()  # type: ignore[misc,operator]
         else:
             kwargs[name] = f.default
     return cls(**kwargs)

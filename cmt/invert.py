@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -293,7 +294,7 @@ def apply_update(
 ) -> tuple[CMTSolution, list[str]]:
     """The solution ``cmt + dm`` (longitude wrapped, latitude and depth kept in range)."""
     notes: list[str] = []
-    changes: dict[str, float] = {}
+    changes: dict[str, Any] = {}
     for p, d in zip(parameters, dm, strict=True):
         if p in _MOMENT:
             changes[p] = float(getattr(cmt, p) + d)
@@ -520,12 +521,10 @@ def invert(
     constraint = (
         "double_couple" if inv.double_couple else "zero_trace" if inv.zero_trace else "none"
     )
-    options = dict(
-        damping=inv.damping,
-        zero_trace=inv.zero_trace or inv.double_couple,
-        double_couple=inv.double_couple,
-    )
-    dm, cond = solve_normal_equations(a, b, current, scale, parameters, **options)
+    dm, cond = solve_normal_equations(
+        a, b, current, scale, parameters, damping=inv.damping,
+        zero_trace=inv.zero_trace or inv.double_couple, double_couple=inv.double_couple,
+    )  # fmt: skip
     new, notes = apply_update(cmt, parameters, dm)
     chi_before = meas.chi
     chi_after = _linear_chi(meas, dm)

@@ -318,8 +318,8 @@ def measure(
             x = idx + shift[sl, None]
             inside = k[None, :] < n_len[:, None]
             past = ((x < 0) | (x > n_t - 1)) & inside
-            for w in np.flatnonzero(np.any(past, axis=1)) + lo:
-                win = windows[w]
+            for row in np.flatnonzero(np.any(past, axis=1)):
+                win = windows[lo + int(row)]
                 notes.append(
                     f"{win.code}.{win.component} ({win.band}) {win.start_s:g}-{win.end_s:g} s:"
                     " shifted data window runs past the trace end (edge samples repeated)"

@@ -28,6 +28,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -67,6 +68,11 @@ def _round_moment(m: float) -> float:
     return float(f"{m:.6e}")
 
 
+def _moments(values: dict[str, float]) -> dict[str, Any]:
+    """Keyword arguments of ``dataclasses.replace`` (typed for the checker)."""
+    return values
+
+
 def _written(cmt: CMTSolution) -> CMTSolution:
     """``cmt`` as the CMTSOLUTION layout holds it (so written and intended agree)."""
     return replace(
@@ -74,7 +80,7 @@ def _written(cmt: CMTSolution) -> CMTSolution:
         centroid_latitude=round(cmt.centroid_latitude, _DECIMALS),
         centroid_longitude=round(_wrap_longitude(cmt.centroid_longitude), _DECIMALS),
         centroid_depth_km=round(cmt.centroid_depth_km, _DECIMALS),
-        **{f: _round_moment(getattr(cmt, f)) for f in _MOMENT_FIELDS},
+        **_moments({f: _round_moment(getattr(cmt, f)) for f in _MOMENT_FIELDS}),
     )
 
 
@@ -131,7 +137,7 @@ def perturbations(
     dm = _round_moment(p.dm_dyne_cm)
     zero = dict.fromkeys(_MOMENT_FIELDS, 0.0)
     for name, run in zip(_MOMENT_FIELDS, RUNS[1:7], strict=True):
-        runs[run] = replace(ref, **{**zero, name: dm})
+        runs[run] = replace(ref, **_moments({**zero, name: dm}))
 
     centred = p.differences == "centred"
     deepest = math.inf if max_depth_km is None else max_depth_km

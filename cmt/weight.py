@@ -191,10 +191,10 @@ def weigh_windows(
         names = sorted(set(category))
         total = float(np.sum(product))
         for cat in names:
-            idx = np.array([i for i in range(n) if category[i] == cat])
-            s = float(np.sum(product[idx]))
+            in_cat = np.array([i for i in range(n) if category[i] == cat])
+            s = float(np.sum(product[in_cat]))
             if s > 0.0:
-                cat_w[idx] = total / (len(names) * s)
+                cat_w[in_cat] = total / (len(names) * s)
         product = product * cat_w
     total = float(np.sum(product))
     if not total > 0.0:
