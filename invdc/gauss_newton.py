@@ -150,7 +150,9 @@ def _theta_scale(theta: Theta) -> np.ndarray:
 
 def _rank(matrix: np.ndarray, rcond: float) -> tuple[int, np.ndarray, np.ndarray]:
     """Rank (singular values above ``rcond`` times the largest), singular values, V^T."""
-    _, sv, vt = np.linalg.svd(matrix, full_matrices=True)
+    # U is not needed: full_matrices only where V^T must be square (fewer rows than columns);
+    # otherwise an N x N U would be built for N readings
+    _, sv, vt = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < matrix.shape[1])
     if sv.size == 0 or sv[0] == 0.0:
         return 0, sv, vt
     return int(np.sum(sv > rcond * sv[0])), sv, vt

@@ -36,8 +36,20 @@ class GeneralisedInverse:
     rcond: float
     covariance_unit: np.ndarray  # V S^-2 V^T of the (weighted) system
     model_resolution: np.ndarray
+    #: the m x m data-resolution matrix up to FULL_DATA_RESOLUTION_MAX rows; beyond, only
+    #: its diagonal (the leverages, shape (m,)): memory stays linear in the readings
     data_resolution: np.ndarray
     inverse: np.ndarray
+
+    @property
+    def leverage(self) -> np.ndarray:
+        """Diagonal of the data-resolution matrix (one value per row; sums to the rank)."""
+        r = self.data_resolution
+        return np.array(r if r.ndim == 1 else np.diagonal(r))
+
+
+#: up to this many rows the full data-resolution matrix is kept (what INVRAD printed)
+FULL_DATA_RESOLUTION_MAX = 50
 
 
 def generalised_inverse(
@@ -52,6 +64,24 @@ def generalised_inverse(
         raise ValueError("g or d contains NaN or infinity")
     if not (np.isfinite(rcond) and 0.0 <= rcond < 1.0):
         raise ValueError(f"rcond must be in [0, 1), got {rcond}")
+    m, n = g.shape
+    if m > FULL_DATA_RESOLUTION_MAX and m > n:
+        # G = Q R (Q: m x n, orthonormal columns): G's singular values, V, model,
+        # covariance and model resolution are R's, G+ = R+ Q^T, and the data resolution
+        # Q (U_R U_R^T) Q^T is needed only on its diagonal; nothing of size m x m is made
+        q, r = np.linalg.qr(g)
+        inner = generalised_inverse(r, q.T @ d, rcond)
+        leverage = np.einsum("ij,jk,ik->i", q, inner.data_resolution, q)
+        return GeneralisedInverse(
+            model=inner.model,
+            singular_values=inner.singular_values,
+            rank=inner.rank,
+            rcond=inner.rcond,
+            covariance_unit=inner.covariance_unit,
+            model_resolution=inner.model_resolution,
+            data_resolution=leverage,
+            inverse=inner.inverse @ q.T,
+        )
     s, kept, x, cov, model_res, data_res, ginv, info = _kernels.amplitude_ginv(g, d, float(rcond))
     if info != 0:
         raise InversionError(f"the singular value decomposition failed (LAPACK info {info})")

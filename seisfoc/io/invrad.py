@@ -528,13 +528,19 @@ def data_resolution_lines(data_resolution) -> list[str]:
     reference case) the layout is the original's. Beyond that the N x N matrix grows as
     N^2 (7 MB for 1000 readings) and nobody reads it: its diagonal (each reading's
     leverage, what the matrix is read for) is printed instead, 10 values per line in
-    reading order, under a header that says so.
+    reading order, under a header that says so. ``data_resolution`` is the matrix, or
+    beyond ``FULL_DATA_RESOLUTION_MAX`` readings its diagonal alone (1-D: the N x N matrix
+    is never built then).
     """
-    r = np.atleast_2d(data_resolution)
-    n = r.shape[0]
-    if n <= FULL_DATA_RESOLUTION_MAX:
-        return [" ", " DATA RESOLUTION MATRIX", *_matrix_lines(r)]
-    diag = np.diag(r)
+    r = np.asarray(data_resolution)
+    if r.ndim == 1 and r.size > FULL_DATA_RESOLUTION_MAX:
+        diag, n = r, r.size
+    else:
+        r = np.atleast_2d(r)
+        n = r.shape[0]
+        if n <= FULL_DATA_RESOLUTION_MAX:
+            return [" ", " DATA RESOLUTION MATRIX", *_matrix_lines(r)]
+        diag = np.diagonal(r)
     lines = [
         " ",
         f" DATA RESOLUTION MATRIX, DIAGONAL ONLY ({n} readings: the full matrix is printed "
