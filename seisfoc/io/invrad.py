@@ -121,12 +121,10 @@ def _fortran_int(text: str, path, line: int, column: int, what: str) -> int:
 
 def read_invrad_inp(path) -> InvradInput:
     """Read an ``invrad.inp`` file (see the module doc)."""
+    from seisfoc.fileio import read_input
+
     path = os.fspath(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise SeisfocError(f"cannot read: {exc.strerror}", path) from None
+    data = read_input(path, what="an invrad.inp file")  # no FIFO, device, endless input
     return parse_invrad_inp(data.decode("latin-1"), path)
 
 
@@ -309,12 +307,11 @@ def read_invrad_model(path, vp_vs: float = INVRAD_VP_VS) -> LayeredModel:
     Columns 1-10 depth (km), 11-20 Vp (km/s), optional 21-30 Vs (km/s). Blank lines are
     skipped. Errors (:class:`ModelError`) give file, line and column.
     """
+    from seisfoc.fileio import read_input
+
     path = os.fspath(path)
-    try:
-        with open(path, encoding="ascii", errors="replace") as fh:
-            lines = fh.read().splitlines()
-    except OSError as exc:
-        raise ModelError(f"cannot read velocity model: {exc.strerror}", path) from None
+    data = read_input(path, what="a velocity model file", error=ModelError)
+    lines = data.decode("ascii", errors="replace").splitlines()
     points: list[tuple[float, float, float, int]] = []
     for lineno, raw in enumerate(lines, start=1):
         text = raw.rstrip().replace("\t", " ")

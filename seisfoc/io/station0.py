@@ -36,11 +36,12 @@ __all__ = [
 
 def _read_lines(path, message: str, error: type[SeisfocError]) -> list[str]:
     """The lines of the file (Latin-1), or ``error`` with ``message`` and the reason."""
+    from seisfoc.fileio import read_input
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise error(f"{message}: {exc.strerror}", path) from None
+        data = read_input(path, what="a STATIONx.HYP file", error=error)
+    except SeisfocError as exc:
+        raise error(f"{message}: {exc.message}", path) from None
     return data.decode("latin-1").splitlines()
 
 
@@ -276,10 +277,11 @@ def read_agency(path) -> str:
     str
         The agency code, stripped.
     """
+    from seisfoc.fileio import read_input
+
     try:
-        with open(path, "rb") as fh:
-            lines = [ln for ln in fh.read().splitlines() if ln.strip()]
-    except OSError:
+        lines = [ln for ln in read_input(path).splitlines() if ln.strip()]
+    except SeisfocError:
         return ""
     return lines[-1][:3].decode("latin-1").strip() if lines else ""
 
