@@ -222,11 +222,8 @@ def format_report(summary: Mapping[str, Any]) -> str:
         out.append(f"    {band}: " + "  ".join(f"{c} {_num(v, '.3f')}" for c, v in comps.items()))
     flags = s.get("flags", [])
     out += ["", "flags: " + ("none" if not flags else "")]
-    for f in flags:
-        out.append(
-            f"    {f['name']}: {_num(f.get('value'))} exceeds {_num(f.get('threshold'))}"
-            f" {f.get('unit', '')}".rstrip()
-        )
+    for f in flags:  # reasons as sentences (seisfoc.cmt.invert.flags)
+        out.append(f"    {f}")
     windows = s.get("windows", [])
     rejected = s.get("rejected", [])
     out += ["", f"windows: {len(windows)} accepted, {len(rejected)} candidates/traces rejected"]
@@ -356,7 +353,9 @@ def figure_waveforms(data: FigureData, band: str, codes: Sequence[str]):
     axes[0, 0].legend(fontsize=6, loc="upper left")
     for ax in axes[-1]:
         ax.set_xlabel("time after centroid (s)", fontsize=7)
-    fig.tight_layout()
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.07, right=0.99, top=1 - 0.3 / height, bottom=0.45 / height,
+                        wspace=0.06, hspace=0.12)  # fmt: skip
     return fig
 
 
@@ -394,7 +393,7 @@ def figure_bootstrap(samples: np.ndarray, parameters: Sequence[str], final: np.n
         ax.axvline(final[k], color="tab:red", lw=1.2)
         ax.set_title(f"{parameters[k]} ({UNITS[parameters[k]]})", fontsize=8)
         ax.tick_params(labelsize=6)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.92, bottom=0.08, wspace=0.25, hspace=0.5)
     return fig
 
 

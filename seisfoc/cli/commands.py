@@ -19,4 +19,5 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "synrad": ("seisfoc.synrad.cli", "forward amplitudes of a mechanism and their fit (SYNRAD)"),
     "compare": ("seisfoc.fps.compare_cli", "compare two mechanisms per event (PINV, FOCMEC, ...)"),
+    "cmt": ("seisfoc.cmt.cli", "refine a global CMT: simulate, window, invert, report"),
 }

@@ -61,7 +61,7 @@ def _summary(start, final):
             "by_band_component": {"surface": {"Z": 0.9, "R": np.float64(0.8), "T": None}},
         },
         "bootstrap": {"n": 50, "mean": update, "std": dict.fromkeys(PARAMETERS, np.inf)},
-        "flags": [{"name": "depth_shift_km", "value": 7.0, "threshold": 5.0, "unit": "km"}],
+        "flags": ["depth changed by 7.0 km (> 5 km)"],
         "windows": [],
         "rejected": [
             {
@@ -145,7 +145,8 @@ def test_write_report_files(tmp_path):
     np.testing.assert_allclose(back.m6_use, final.m6_use, rtol=1e-6)
 
     txt = (tmp_path / "result" / "report.txt").read_text()
-    assert "cc_below_threshold" in txt and "depth_shift_km" in txt and "nan" not in txt.lower()
+    assert "cc_below_threshold" in txt and "depth changed by 7.0 km" in txt
+    assert "nan" not in txt.lower()
 
 
 def test_quakeml_read_back_with_obspy(tmp_path):
