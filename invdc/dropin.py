@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     from seisfoc.invdc.report import format_invdc
 
     from seisfoc import amplitude
-    from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
+    from seisfoc.amplitude.inputs import write_atomic
+    from seisfoc.cli.amplitude import read_legacy_inputs
     from seisfoc.cli.prompts import ask_values
 
     legacy = read_legacy_inputs(args.input, args.model)

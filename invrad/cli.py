@@ -2,7 +2,7 @@
 
 The readings come from an ``invrad.inp`` or from a Nordic S-file / ``hyp.out`` (detected
 from the file: a Nordic header has ``1`` in column 80). For S-files the amplitude lines
-are mapped as :mod:`seisfoc.amplitude_sfile` documents (``AMPG`` = direct P, ``AMSG`` =
+are mapped as :mod:`seisfoc.amplitude.sfile` documents (``AMPG`` = direct P, ``AMSG`` =
 direct S; sign from the polarity column or an explicit +/- on the amplitude; nm ->
 microns), the
 source depth is the header's and the model and station coordinates come from the

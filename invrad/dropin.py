@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the drop-in ``invrad``; returns the exit status."""
     from seisfoc.invrad.program import invert
 
-    from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
+    from seisfoc.amplitude.inputs import write_atomic
+    from seisfoc.cli.amplitude import read_legacy_inputs
     from seisfoc.io.invrad import error_field, format_invrad_failure, format_invrad_out, plane_line
 
     legacy = read_legacy_inputs(args.input, args.model)

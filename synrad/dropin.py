@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from seisfoc.synrad.report import format_synrad
 
     from seisfoc import amplitude, mechanism
-    from seisfoc.amplitude.inputs import read_legacy_inputs, write_atomic
+    from seisfoc.amplitude.inputs import write_atomic
+    from seisfoc.cli.amplitude import read_legacy_inputs
     from seisfoc.cli.prompts import ask_values
 
     legacy = read_legacy_inputs(args.input, args.model, ask_sigma=False)

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from seisfoc import amplitude as A
-from seisfoc import amplitude_sfile as S
 from seisfoc import mechanism
+from seisfoc.amplitude import sfile as S
 from seisfoc.cli import main as seisfoc_main
 from seisfoc.errors import NordicError
 from seisfoc.io import nordic

@@ -2,8 +2,9 @@
 
 The drop-ins work in the current directory on ``invrad.inp`` and ``invrad.mod`` and ask
 on standard input for what the file leaves at 0 (depth, data error):
-:func:`read_legacy_inputs`. The ``seisfoc invrad|invdc|synrad`` sub-commands read an
-``invrad.inp`` or a Nordic S-file (amplitudes mapped by :mod:`seisfoc.amplitude_sfile`)
+:func:`seisfoc.cli.amplitude.read_legacy_inputs` gives a :class:`LegacyInputs`. The
+``seisfoc invrad|invdc|synrad`` sub-commands read an
+``invrad.inp`` or a Nordic S-file (amplitudes mapped by :mod:`seisfoc.amplitude.sfile`)
 with the model and station coordinates SEISAN would use: :func:`load`.
 """
 
@@ -15,9 +16,8 @@ from typing import Any
 
 from seisfoc import fileio
 from seisfoc.amplitude.green import DEFAULT_TAREA_S, check_source_depth
-from seisfoc.cli.prompts import ask_float
 from seisfoc.errors import SeisfocError
-from seisfoc.io.invrad import InvradInput, read_invrad_inp, read_invrad_model
+from seisfoc.io.invrad import InvradInput, read_invrad_inp
 from seisfoc.velocity import LayeredModel
 
 
@@ -29,35 +29,6 @@ class LegacyInputs:
     model: LayeredModel
     source_depth_km: float
     sigma_microns: float | None
-
-
-def read_legacy_inputs(input_path: str, model_path: str, ask_sigma: bool = True) -> LegacyInputs:
-    """Read ``invrad.inp`` and ``invrad.mod`` as the originals do.
-
-    Parameters
-    ----------
-    input_path, model_path
-        The readings (``invrad.inp``) and the model (``invrad.mod``).
-    ask_sigma
-        Ask on standard input for a data standard deviation given as 0 (SYNRAD does not).
-
-    Returns
-    -------
-    LegacyInputs
-        The readings, model, checked source depth and data error.
-    """
-    inp = read_invrad_inp(input_path)
-    model = read_invrad_model(model_path)
-    depth = inp.source_depth_km
-    if depth is None:
-        depth = ask_float(" Source depth (km) ?", "source depth", inp.path, 2, 6)
-    check_source_depth(depth, inp.path, 2, 6, model=model)
-    sigma = inp.sigma_microns
-    if sigma is None and ask_sigma:
-        sigma = ask_float(
-            " Data standard deviation (microns) ?", "data standard deviation", inp.path, 2, 11
-        )
-    return LegacyInputs(inp, model, depth, sigma)
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -73,7 +44,7 @@ class Loaded:
     model: LayeredModel
     depth: float
     sigma: float | None
-    sfile: Any | None = None  # seisfoc.amplitude_sfile.SfileReadings
+    sfile: Any | None = None  # seisfoc.amplitude.sfile.SfileReadings
     station0: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -120,7 +91,7 @@ def load(
         The readings (as an ``InvradInput``), model, source depth, sigma and, for an
         S-file, its readings, the STATION0.HYP found and the notes of the mapping.
     """
-    from seisfoc import amplitude_sfile
+    from seisfoc.amplitude import sfile as amplitude_sfile
     from seisfoc.io.invrad import read_model
 
     if tarea is not None and not tarea > 0:
@@ -178,7 +149,7 @@ def _check_depth_option(depth: float, model: LayeredModel) -> None:
 def _load_sfile(
     path: str, stations_path: str | None, event: int | None, skip_unsigned: bool
 ) -> tuple[Any, str | None]:
-    from seisfoc import amplitude_sfile
+    from seisfoc.amplitude import sfile as amplitude_sfile
 
     ev, index = amplitude_sfile.select_event(path, event)
     indicator = ev.prime_header.location_model if ev.prime_header is not None else ""

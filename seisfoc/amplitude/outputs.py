@@ -48,7 +48,8 @@ def write_fault_plane(
     str
         The F-line written.
     """
-    from seisfoc import amplitude_sfile, mechanism
+    from seisfoc import mechanism
+    from seisfoc.amplitude.sfile import station0_agency
     from seisfoc.io.nordic import format_fault_plane_line
     from seisfoc.io.nordic import write_fault_plane as write_line
 
@@ -56,7 +57,7 @@ def write_fault_plane(
     if sfile is None or sfile.path is None:
         raise SeisfocError("--write needs an S-file as input", input_path)
     if agency is None:
-        agency = amplitude_sfile.station0_agency(loaded.station0) if loaded.station0 else ""
+        agency = station0_agency(loaded.station0) if loaded.station0 else ""
     plane = mechanism.canonical_sdr(strike, dip, rake)
 
     def err(x: float) -> float | None:

@@ -1,8 +1,10 @@
 """Options and input of the three amplitude sub-commands (``seisfoc invrad|invdc|synrad``).
 
 They read the same inputs (:func:`add_amplitude_inputs`, :func:`load`) and share their
-output options; the programs live in ``seisfoc.invrad``, ``seisfoc.invdc`` and
-``seisfoc.synrad``, what they share in :mod:`seisfoc.amplitude`.
+output options; the drop-ins read ``invrad.inp`` and ``invrad.mod`` and ask on standard
+input for what they leave at 0 (:func:`read_legacy_inputs`). The programs live in
+``seisfoc.invrad``, ``seisfoc.invdc`` and ``seisfoc.synrad``, what they share in
+:mod:`seisfoc.amplitude`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from seisfoc.amplitude.inputs import Loaded
+from seisfoc.amplitude.inputs import LegacyInputs, Loaded
 from seisfoc.cli.options import (
     add_inputs,
     add_mode,
@@ -19,6 +21,39 @@ from seisfoc.cli.options import (
     positive_float,
     positive_int,
 )
+
+
+def read_legacy_inputs(input_path: str, model_path: str, ask_sigma: bool = True) -> LegacyInputs:
+    """Read ``invrad.inp`` and ``invrad.mod`` as the originals do.
+
+    Parameters
+    ----------
+    input_path, model_path
+        The readings (``invrad.inp``) and the model (``invrad.mod``).
+    ask_sigma
+        Ask on standard input for a data standard deviation given as 0 (SYNRAD does not).
+
+    Returns
+    -------
+    LegacyInputs
+        The readings, model, checked source depth and data error.
+    """
+    from seisfoc.amplitude.green import check_source_depth
+    from seisfoc.cli.prompts import ask_float
+    from seisfoc.io.invrad import read_invrad_inp, read_invrad_model
+
+    inp = read_invrad_inp(input_path)
+    model = read_invrad_model(model_path)
+    depth = inp.source_depth_km
+    if depth is None:
+        depth = ask_float(" Source depth (km) ?", "source depth", inp.path, 2, 6)
+    check_source_depth(depth, inp.path, 2, 6, model=model)
+    sigma = inp.sigma_microns
+    if sigma is None and ask_sigma:
+        sigma = ask_float(
+            " Data standard deviation (microns) ?", "data standard deviation", inp.path, 2, 11
+        )
+    return LegacyInputs(inp, model, depth, sigma)
 
 
 def add_amplitude_inputs(parser: argparse.ArgumentParser) -> None:

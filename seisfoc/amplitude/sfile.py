@@ -73,7 +73,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from seisfoc.amplitude import AmplitudeReadings
+from seisfoc.amplitude.readings import AmplitudeReadings
 from seisfoc.errors import NordicError, SeisfocError
 from seisfoc.io import nordic
 from seisfoc.io.seisan import find_station_file
