@@ -19,7 +19,6 @@ the filter is linear, so it commutes with the differences.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -40,21 +39,21 @@ REFERENCE_MULTIPLE = 0.1
 STATION_INDEX = (2, 6, 12, 18, 25, 29)
 
 
-@lru_cache(maxsize=1)
-def _engine():
-    from seisfoc.cmt.database import open_database
+_ENGINE: list = []  # (db, info), set by the instaseis_db fixture or by __main__
 
-    try:
-        return open_database("auto")
-    except Exception as err:  # SeisfocError when the cache is empty
-        pytest.skip(f"instaseis database not available ({err})")
+
+@pytest.fixture(scope="module", autouse=True)
+def _engine(instaseis_db):
+    _ENGINE[:] = [instaseis_db]
+    yield
+    _ENGINE.clear()
 
 
 def _synthetics(cmt, single: bool) -> np.ndarray:
     from scipy.signal import butter, sosfiltfilt
     from seisfoc.cmt.simulate import synthesize
 
-    db, info = _engine()
+    db, info = _ENGINE[0]
     stations = [GSN_STATIONS[i] for i in STATION_INDEX]
     raw = synthesize(db, info, cmt, stations, dt_s=1.0).data
     if single:  # as the SAC outputs store them
@@ -150,4 +149,7 @@ def test_default_steps_lie_in_the_flat_part_of_the_error_curve(study):
 
 
 if __name__ == "__main__":
+    from seisfoc.cmt.database import open_database
+
+    _ENGINE[:] = [open_database("auto")]
     print(format_study(step_study()))
