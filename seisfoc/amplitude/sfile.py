@@ -70,8 +70,10 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc.amplitude.readings import AmplitudeReadings
 from seisfoc.errors import NordicError, SeisfocError
@@ -79,6 +81,9 @@ from seisfoc.io import nordic
 from seisfoc.io.seisan import find_station_file
 from seisfoc.io.station0 import StationCoordinates, read_station_coordinates
 from seisfoc.io.station0 import read_agency as station0_agency
+
+if TYPE_CHECKING:
+    from seisfoc.io.invrad import InvradInput
 
 __all__ = [
     "P_NAMES",
@@ -128,7 +133,8 @@ class SfileReadings:
     event: nordic.Event
     notes: list[str] = field(default_factory=list)
 
-    def as_invrad_input(self, sigma_microns: float | None = None):
+    def as_invrad_input(self, sigma_microns: float | None = None) -> InvradInput:
+        """The readings as an ``invrad.inp`` would give them (title, depth, sigma)."""
         from seisfoc.io.invrad import InvradInput
 
         return InvradInput(
@@ -140,11 +146,13 @@ class SfileReadings:
 # stations and geometry
 
 
-def _geocentric(lat_deg):
+def _geocentric(lat_deg: ArrayLike) -> np.ndarray:
     return np.arctan((1.0 - _FLATTENING) ** 2 * np.tan(np.radians(lat_deg)))
 
 
-def distance_azimuth(lat_event, lon_event, lat_station, lon_station):
+def distance_azimuth(
+    lat_event: ArrayLike, lon_event: ArrayLike, lat_station: ArrayLike, lon_station: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     """Epicentral distance (km) and azimuth event -> station (deg, 0-360) on the sphere.
 
     Latitudes are turned geocentric first; the distance is the great-circle angle times
@@ -160,7 +168,7 @@ def distance_azimuth(lat_event, lon_event, lat_station, lon_station):
     return EARTH_RADIUS_KM * delta, az
 
 
-def find_station0(sfile_path=None, model_indicator: str = "") -> str | None:
+def find_station0(sfile_path: str | None = None, model_indicator: str = "") -> str | None:
     """``STATIONx.HYP`` as SEISAN looks for it (:func:`seisfoc.io.seisan.find_station_file`)."""
     return find_station_file(sfile_path, model_indicator)
 
@@ -169,7 +177,7 @@ def find_station0(sfile_path=None, model_indicator: str = "") -> str | None:
 # the readings
 
 
-def is_nordic_file(path) -> bool:
+def is_nordic_file(path: str | os.PathLike[str]) -> bool:
     """True when the first non-blank line is an 80-column Nordic header (``1`` in col 80)."""
     try:
         with open(path, "rb") as fh:
@@ -183,7 +191,9 @@ def is_nordic_file(path) -> bool:
     return False
 
 
-def select_event(path, event_number: int | None = None) -> tuple[nordic.Event, int]:
+def select_event(
+    path: str | os.PathLike[str], event_number: int | None = None
+) -> tuple[nordic.Event, int]:
     """Event ``event_number`` (1-based) of an S-file or ``hyp.out`` and its 0-based index.
 
     Without ``event_number`` the file must hold exactly one event.
@@ -206,7 +216,7 @@ def select_event(path, event_number: int | None = None) -> tuple[nordic.Event, i
 
 
 def read_sfile_amplitudes(
-    path,
+    path: str | os.PathLike[str],
     event_number: int | None = None,
     stations: StationCoordinates | None = None,
     skip_unsigned: bool = False,
@@ -234,13 +244,14 @@ def readings_from_event(
 ) -> SfileReadings:
     """Amplitude readings of one event (see the module doc for the mapping)."""
     path = ev.path
-    rows = []  # (station, comp, phase, dist, az, amp_microns, line)
+    rows: list[list[Any]] = []  # (station, comp, phase, dist, az, amp_microns, line)
     notes: list[str] = []
     need_geometry = []
     seen: dict[tuple[str, str, str], int] = {}
     other_amplitudes: dict[str, int] = {}
     amplitude_names = P_NAMES | S_NAMES | HEAD_WAVE_NAMES
-    for ph in ev.phases:
+    phases: list[Any] = ev.phases  # Phase fields are decoded on first use
+    for ph in phases:
         name = ph.phase.upper()
         if ev.nordic_format == nordic.NORDIC1 and name not in amplitude_names:
             short = ph.raw[10:14].decode("latin-1").upper()
@@ -261,7 +272,7 @@ def readings_from_event(
             continue
         n = ph.line_number
 
-        def err(message, column=None, n=n, ph=ph):
+        def err(message: str, column: int | None = None, n: int = n, ph: Any = ph) -> NordicError:
             return NordicError(f"amplitude line {ph.station} {ph.phase}: {message}", path, n,
                                column)  # fmt: skip
 
@@ -359,20 +370,20 @@ def readings_from_event(
         _fill_geometry(ev, rows, need_geometry, stations, notes)
     readings = AmplitudeReadings(
         station=[r[0] for r in rows],
-        component=[r[1] for r in rows],
-        phase=[r[2] for r in rows],
-        distance_km=[float(r[3]) for r in rows],
-        azimuth_deg=[float(r[4]) for r in rows],
-        amplitude_microns=[r[5] for r in rows],
+        component=np.array([r[1] for r in rows], dtype="U2"),
+        phase=np.array([r[2] for r in rows], dtype="U2"),
+        distance_km=np.array([float(r[3]) for r in rows]),
+        azimuth_deg=np.array([float(r[4]) for r in rows]),
+        amplitude_microns=np.array([r[5] for r in rows], dtype=np.float64),
         radial_toward_source=False,
         path=path,
-        line_numbers=[r[6] for r in rows],
+        line_numbers=np.array([r[6] for r in rows], dtype=np.int64),
         columns=dict(_COLUMNS.get(ev.nordic_format, _COLUMNS[nordic.NORDIC1])),
     )
     return SfileReadings(readings, ev.depth_km, _title(ev), path, event_index, ev, notes)
 
 
-def _weight_column(ph, nordic_format) -> int:
+def _weight_column(ph: Any, nordic_format: int | None) -> int:
     """Column of the weighting indicator: 15 (9 with a long phase name), Nordic2 25."""
     if nordic_format != nordic.NORDIC1:
         return 25
@@ -380,7 +391,13 @@ def _weight_column(ph, nordic_format) -> int:
     return 15 if c15 in (b" ", b"") or c15.isdigit() else 9
 
 
-def _fill_geometry(ev, rows, index, stations, notes) -> None:
+def _fill_geometry(
+    ev: nordic.Event,
+    rows: list[list[Any]],
+    index: list[int],
+    stations: StationCoordinates | None,
+    notes: list[str],
+) -> None:
     first = rows[index[0]]
     where = f"{first[0]} on line {first[6]}"
     if stations is None:

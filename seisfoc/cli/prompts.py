@@ -8,13 +8,21 @@ amplitude programs' input step call these.
 from __future__ import annotations
 
 import math
+from typing import TextIO
 
 from seisfoc.errors import SeisfocError
 
 __all__ = ["ask_float", "ask_values"]
 
 
-def ask_float(prompt: str, what: str, path=None, line=None, column=None, stream=None) -> float:
+def ask_float(
+    prompt: str,
+    what: str,
+    path: str | None = None,
+    line: int | None = None,
+    column: int | None = None,
+    stream: TextIO | None = None,
+) -> float:
     """Ask on standard input for a number the input file left at 0 (as Ebel's programs do).
 
     With no standard input (end of file) this raises a ``SeisfocError`` naming the field
@@ -41,7 +49,7 @@ def ask_float(prompt: str, what: str, path=None, line=None, column=None, stream=
 _PENDING_TOKENS: dict[int, list[str]] = {}
 
 
-def ask_values(prompt: str, what: str, count: int, stream=None) -> list[float]:
+def ask_values(prompt: str, what: str, count: int, stream: TextIO | None = None) -> list[float]:
     """Ask on standard input for ``count`` numbers (one line or several); EOF is an error.
 
     Numbers left over on a line answer the next question, as a Fortran list read would
