@@ -4,7 +4,9 @@
   the core and never each other; the core never imports a program (the dispatcher names
   sub-command modules as strings, it does not import them).
 - The core never imports the command-line layer (``seisfoc.cli``): the CLI calls the core
-  and the programs, not the other way round.
+  and the programs, not the other way round. Nothing imports a drop-in executable
+  (``seisfoc.<program>.dropin``): what a sub-command needs of it (a report format) lives
+  in the program.
 - Only the command-line layer imports argparse: ``seisfoc.cli`` and its modules, the
   programs' ``cli``/``dropin`` modules, the modules of the sub-command table
   (``seisfoc.cli.commands``) and the console scripts of ``pyproject.toml``.
@@ -209,6 +211,15 @@ def core_to_cli_violations() -> list[Violation]:
     return _find("core-cli", lambda m: _is_cli(m) or _program_of(m) is not None, target)
 
 
+def dropin_violations() -> list[Violation]:
+    def target(imported: str) -> str | None:
+        parts = imported.split(".")
+        is_dropin = len(parts) >= 3 and _program_of(imported) and parts[2] == "dropin"
+        return ".".join(parts[:3]) if is_dropin else None
+
+    return _find("dropin", lambda module: module.endswith(".dropin"), target)
+
+
 def argparse_violations() -> list[Violation]:
     command_line = _command_line_modules()
 
@@ -252,7 +263,8 @@ def test_the_walk_sees_the_whole_house():
 def test_the_rules_catch_a_planted_violation(tmp_path, monkeypatch):
     """Each rule fails on a planted import, so none of them passes by finding nothing."""
     planted = {
-        "seisfoc.invdc.planted": "from seisfoc.invrad import inversion\n",
+        "seisfoc.invdc.planted": "from seisfoc.invrad import inversion\n"
+        "from seisfoc.invdc.dropin import main\n",
         "seisfoc.planted_core": "import argparse, obspy, dask\nfrom seisfoc import _kernels\n"
         "from seisfoc.cli import options\n",
     }
@@ -264,6 +276,7 @@ def test_the_rules_catch_a_planted_violation(tmp_path, monkeypatch):
     checks = [
         (test_programs_never_import_each_other, "seisfoc.invdc.planted"),
         (test_the_core_never_imports_the_command_line, "planted_core"),
+        (test_nothing_imports_a_dropin, "seisfoc.invdc.planted"),
         (test_only_the_command_line_imports_argparse, "planted_core"),
         (test_only_the_fortran_faces_import_the_kernels, "planted_core"),
         (test_obspy_only_in_the_adapters, "planted_core"),
@@ -280,6 +293,10 @@ def test_programs_never_import_each_other():
 
 def test_the_core_never_imports_the_command_line():
     _check(core_to_cli_violations(), "the core never imports seisfoc.cli")
+
+
+def test_nothing_imports_a_dropin():
+    _check(dropin_violations(), "nothing imports a drop-in (report formats live in the program)")
 
 
 def test_only_the_command_line_imports_argparse():
@@ -307,6 +324,7 @@ def test_known_breaches_still_exist():
         for rule in (
             program_violations,
             core_to_cli_violations,
+            dropin_violations,
             argparse_violations,
             kernel_violations,
             obspy_violations,
