@@ -257,7 +257,7 @@ def fit_double_couple(
     check_mechanism(strike, dip, rake, moment, "starting mechanism")
     g = green.matrix
     d = readings.amplitudes_for(green.radial_toward_source)
-    w = fit_weights(readings)
+    w = fit_weights(readings, sigma_microns)
     gw, dw = g * w[:, None], d * w
     n = len(d)
     _check_dc_data(gw, dw, readings, rcond)

@@ -81,7 +81,7 @@ def invert_moment_tensor(
             readings.path,
         )
     check_not_all_zero(d, readings, "moment tensor")
-    w = fit_weights(readings)
+    w = fit_weights(readings, sigma_microns)
     inv = generalised_inverse(g * w[:, None], d * w, rcond=rcond)
     if inv.rank < 5:
         raise InversionError(

@@ -48,6 +48,12 @@ def _as_1d(values, name: str) -> np.ndarray:
     return arr
 
 
+#: physical ranges of the velocities in km/s (no rock, sediment or mantle lies outside;
+#: a model beyond them is a typing error, and 1e-300 or 1e308 made the rays NaN)
+PHYSICAL_RANGES = {"Vp": (0.1, 20.0), "Vs": (0.01, 15.0)}
+EARTH_RADIUS_KM = 6371.0
+
+
 @dataclass(frozen=True, eq=False)
 class LayeredModel:
     """A flat layered model; all arrays have one entry per layer (top to bottom).
@@ -150,11 +156,20 @@ class LayeredModel:
         arrays = [("Vp", self.vp_top, self.vp_bottom), ("Vs", self.vs_top, self.vs_bottom)]
         if self.rho_top is not None:
             arrays.append(("density", self.rho_top, self.rho_bottom))
+        if z[-1] > EARTH_RADIUS_KM:
+            raise ModelError(f"layer top {z[-1]:g} km is deeper than the Earth's radius", src)
         for name, top, bot in arrays:
+            low, high = PHYSICAL_RANGES.get(name, (0.0, math.inf))
             for j in range(z.size):
                 for v in (top[j], bot[j]):
                     if not (math.isfinite(v) and v > 0.0):
                         raise ModelError(f"layer {j + 1}: {name} must be positive, got {v:g}", src)
+                    if not low <= v <= high:
+                        raise ModelError(
+                            f"layer {j + 1}: {name} {v:g} km/s is outside the physical range "
+                            f"[{low:g}, {high:g}] km/s",
+                            src,
+                        )
             if top[-1] != bot[-1]:
                 raise ModelError(
                     f"the last layer is a half-space: its {name} must be constant", src

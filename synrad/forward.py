@@ -4,6 +4,7 @@ as Ebel intended)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,7 @@ from numpy.typing import ArrayLike
 
 from seisfoc.amplitude.green import GreenFunctions
 from seisfoc.amplitude.readings import AmplitudeReadings
+from seisfoc.errors import InversionError
 
 
 @dataclass
@@ -28,9 +30,28 @@ class SyntheticFit:
 def synthetic_fit(
     green: GreenFunctions, readings: AmplitudeReadings, tensor_ned: ArrayLike, moment: float
 ) -> SyntheticFit:
-    """SYNRAD: amplitudes of ``tensor_ned`` at every reading and the per-reading moment."""
+    """SYNRAD: amplitudes of ``tensor_ned`` at every reading and the per-reading moment.
+
+    The moment must lie in the physical range (``MOMENT_RANGE``) and every result be
+    finite: an InversionError otherwise, never Infinity or NaN printed.
+    """
+    from seisfoc.amplitude.readings import MOMENT_RANGE, fit_weights
+
+    low, high = MOMENT_RANGE
+    if not (math.isfinite(float(moment)) and low <= float(moment) <= high):
+        raise InversionError(
+            f"moment {float(moment):g} x 1e16 dyne-cm is outside the physical range "
+            f"[{low:g}, {high:g}]",
+            readings.path,
+        )
+    fit_weights(readings)  # amplitudes and standard deviations within physical ranges
     predicted = green.predict(tensor_ned)
     observed = readings.amplitudes_for(green.radial_toward_source)
+    if not (np.all(np.isfinite(predicted)) and np.all(np.isfinite(observed))):
+        raise InversionError(
+            "the predicted amplitudes are not finite numbers: check the model and the mechanism",
+            readings.path,
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(predicted != 0.0, observed / predicted, np.nan)
     residuals = observed - predicted

@@ -162,13 +162,61 @@ class AmplitudeReadings:
                 )
 
 
-def fit_weights(readings: AmplitudeReadings) -> np.ndarray:
-    """1 / sigma of every reading (ones without per-reading standard deviations)."""
+#: physical ranges (a value outside is a typing error, and made the fits overflow): a
+#: displacement amplitude above 10 m; a data standard deviation outside 1e-6 to 1e7
+#: microns; a scalar moment outside 1e-12 to 1e16 x 1e16 dyne-cm (Mw about -8 to 10.6)
+AMPLITUDE_MAX_MICRONS = 1e7
+SIGMA_RANGE_MICRONS = (1e-6, 1e7)
+MOMENT_RANGE = (1e-12, 1e16)
+
+
+def check_sigma(sigma: float | None, what: str = "data standard deviation", path=None) -> None:
+    """A data standard deviation (microns) within :data:`SIGMA_RANGE_MICRONS`; None passes.
+
+    Parameters
+    ----------
+    sigma
+        The value (``--sigma`` or the file's data error).
+    what, path
+        Where it came from, for the message.
+    """
+    if sigma is None:
+        return
+    low, high = SIGMA_RANGE_MICRONS
+    if not (math.isfinite(float(sigma)) and low <= float(sigma) <= high):
+        raise InversionError(
+            f"{what} {float(sigma):g} microns is outside the physical range [{low:g}, {high:g}]",
+            path,
+        )
+
+
+def fit_weights(readings: AmplitudeReadings, sigma_microns: float | None = None) -> np.ndarray:
+    """1 / sigma of every reading (ones without per-reading standard deviations).
+
+    Also checks the data against their physical ranges: every amplitude finite and at most
+    :data:`AMPLITUDE_MAX_MICRONS` (an error naming the reading), every standard deviation
+    and ``sigma_microns`` (the run's, when given) within :data:`SIGMA_RANGE_MICRONS`.
+    """
+    amplitudes = np.asarray(readings.amplitude_microns, dtype=np.float64)
+    for i in np.flatnonzero(~(np.abs(amplitudes) <= AMPLITUDE_MAX_MICRONS)):
+        raise readings.error(
+            int(i),
+            f"amplitude {amplitudes[i]:g} microns is not a displacement (more than "
+            f"{AMPLITUDE_MAX_MICRONS:g} microns)",
+            field_name="amplitude",
+        )
+    if sigma_microns is not None and sigma_microns > 0:
+        check_sigma(sigma_microns, path=readings.path)
     if readings.sigma_microns is None:
         return np.ones(len(readings))
     sigma = readings.sigma_microns
+    low, high = SIGMA_RANGE_MICRONS
     for i in np.flatnonzero(~(np.isfinite(sigma) & (sigma > 0))):
         raise readings.error(int(i), f"standard deviation {sigma[i]:g} must be positive")
+    for i in np.flatnonzero(~((sigma >= low) & (sigma <= high))):
+        raise readings.error(
+            int(i), f"standard deviation {sigma[i]:g} microns is outside [{low:g}, {high:g}]"
+        )
     return 1.0 / sigma
 
 
@@ -197,3 +245,9 @@ def check_mechanism(
         raise InversionError(f"{what}: dip {float(dip):g} deg is outside [0, 90]")
     if moment is not None and not (math.isfinite(float(moment)) and float(moment) > 0.0):
         raise InversionError(f"{what}: moment {moment} must be a positive finite number")
+    low, high = MOMENT_RANGE
+    if moment is not None and not low <= float(moment) <= high:
+        raise InversionError(
+            f"{what}: moment {float(moment):g} x 1e16 dyne-cm is outside the physical range "
+            f"[{low:g}, {high:g}]"
+        )

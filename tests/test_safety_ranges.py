@@ -1,0 +1,93 @@
+"""Numbers outside their physical range are one-line errors, never NaN, Infinity or a traceback.
+
+Found by the issue's fuzzing: Vs = 1e-300 or Vp = 1e308 passed validation and SYNRAD printed
+NaN; ``--moment 1e-308`` printed -Infinity ratios and ``--moment 1e308`` crashed the
+E-format writer; ``--sigma 1e200`` overflowed the covariance (OverflowError); a
+displacement of 1e308 microns overflowed the fit with a raw RuntimeWarning.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from test_safety_fuzz import INVRAD_INP, INVRAD_MOD
+
+from seisfoc.errors import ModelError
+from seisfoc.velocity import LayeredModel
+
+ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+
+
+def _run(cwd, args, stdin="") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+        timeout=120, env=ENV,
+    )  # fmt: skip
+
+
+def _one_line(done: subprocess.CompletedProcess, *words: str) -> str:
+    assert done.returncode == 1, (done.stdout[-500:], done.stderr)
+    assert "Traceback" not in done.stderr and "Warning" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    for w in words:
+        assert w in lines[0], lines[0]
+    out = done.stdout.lower()
+    assert "nan" not in out.split() and "infinity" not in out
+    return lines[0]
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    (tmp_path / "invrad.inp").write_text(INVRAD_INP)
+    (tmp_path / "invrad.mod").write_text(INVRAD_MOD)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "vp, vs, words",
+    [(5.8, 1e-300, "Vs"), (1e308, 3.0, "Vp"), (0.01, 0.005, "Vp"), (30.0, 3.0, "Vp")],
+)
+def test_model_velocities_in_physical_range(vp, vs, words):
+    with pytest.raises(ModelError, match=f"{words} .* outside the physical range"):
+        LayeredModel.from_arrays([0.0, 10.0], [vp, vp], vs_top=[vs, vs])
+
+
+def test_invrad_mod_with_huge_vp(folder):
+    (folder / "invrad.mod").write_text("    0.0000     1e308\n   25.0000    5.8000\n")
+    done = _run(folder, ["-m", "seisfoc", "synrad", "invrad.inp", "--sdr", "40", "70", "15",
+                         "--moment", "300"])  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "invrad.mod" in done.stderr
+
+
+@pytest.mark.parametrize("moment", ["1e308", "1e-308", "1e-300"])
+def test_synrad_moment_range(folder, moment):
+    done = _run(folder, ["-m", "seisfoc", "synrad", "invrad.inp", "--sdr", "40", "70", "15",
+                         "--moment", moment])  # fmt: skip
+    _one_line(done, "moment", "physical range")
+
+
+def test_synrad_dropin_moment_on_standard_input(folder):
+    code = "import sys; from seisfoc.synrad.dropin import main; sys.exit(main([]))"
+    done = _run(folder, ["-c", code], stdin="40 70 15\n1e308\n")
+    _one_line(done, "moment", "standard input")
+
+
+@pytest.mark.parametrize("command", ["invrad", "invdc"])
+def test_sigma_range(folder, command):
+    extra = ["--sdr", "40", "70", "15"] if command == "invdc" else []
+    done = _run(folder, ["-m", "seisfoc", command, "invrad.inp", "--sigma", "1e200", *extra])
+    _one_line(done, "standard deviation", "physical range")
+
+
+def test_amplitude_beyond_a_displacement(folder):
+    lines = INVRAD_INP.splitlines()
+    lines[4] = lines[4][:34] + "   1.0000E+200"  # reading 3 (line 5): 1e200 microns
+    (folder / "invrad.inp").write_text("\n".join(lines) + "\n")
+    done = _run(folder, ["-m", "seisfoc", "invrad", "invrad.inp"])
+    msg = _one_line(done, "invrad.inp", "line 5", "amplitude")
+    assert "column" in msg
