@@ -1,4 +1,6 @@
-"""Rays per second: seisfoc.rays.trace vs pyrocko.cake (flat-earth limit), same run.
+"""Rays per second: seisfoc.rays.trace vs pyrocko.cake (flat-earth limit), same run; and
+the held path (seisfoc.rays.RayPath, a Fortran derived type exposed with f90wrap) vs the
+array interface (trace, which rebuilds the path from the model on every call).
 
 Same model (INVRAD's example model, linear gradients), same source depth and the same
 epicentral distances for both; cake is called once per batch with all distances (its
@@ -16,7 +18,7 @@ import time
 
 import numpy as np
 
-from seisfoc.rays import trace
+from seisfoc.rays import RayPath, trace
 from seisfoc.velocity import LayeredModel
 
 
@@ -54,6 +56,37 @@ def best_time(fn, repeat: int) -> float:
     return best
 
 
+def compare_held_path(model: LayeredModel, depth: float, phase: str, dist, repeat: int) -> None:
+    """RayPath (built once, f90wrap) against trace (arrays, path rebuilt per call): one
+    distance per call (the many-small-calls use) and one batch of all distances."""
+    path = RayPath(model, depth, phase)
+    assert np.array_equal(path.trace(dist).time_s, trace(model, depth, dist, phase).time_s)
+    singles = [float(x) for x in dist]
+
+    def arrays_single():
+        for x in singles:
+            trace(model, depth, x, phase)
+
+    def held_single():
+        for x in singles:
+            path.trace(x)
+
+    t_build = best_time(lambda: RayPath(model, depth, phase), max(repeat, 20))
+    rows = [
+        ("one distance per call", arrays_single, held_single, len(singles)),
+        (f"one batch of {len(singles)}", lambda: trace(model, depth, dist, phase),
+         lambda: path.trace(dist), 1),
+    ]  # fmt: skip
+    print(f"held path (f90wrap) built once in {t_build * 1e6:.1f} us")
+    for label, arrays, held, calls in rows:
+        t_arrays = best_time(arrays, repeat)
+        t_held = best_time(held, repeat)
+        print(
+            f"{label:22s}: arrays {t_arrays / calls * 1e6:8.1f} us/call, held path "
+            f"{t_held / calls * 1e6:8.1f} us/call, ratio arrays/held {t_arrays / t_held:5.2f}"
+        )
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200, help="distances per batch (default 200)")
@@ -62,12 +95,13 @@ def main(argv=None) -> int:
     ap.add_argument("--depth", type=float, default=8.0, help="source depth km (default 8)")
     args = ap.parse_args(argv)
 
-    import pyrocko.cake as cake
-
     model = example_model()
     dist = np.linspace(1.0, 100.0, args.n)
 
     ours = trace(model, args.depth, dist, args.phase)  # warm-up (and kernel build)
+    compare_held_path(model, args.depth, args.phase, dist, args.repeat)
+
+    import pyrocko.cake as cake
     t_ours = best_time(lambda: trace(model, args.depth, dist, args.phase), max(args.repeat, 20))
 
     with flat_earth(cake):

@@ -58,7 +58,7 @@ from numpy.typing import ArrayLike
 from seisfoc.errors import ModelError, SeisfocError
 from seisfoc.velocity import LayeredModel
 
-__all__ = ["Rays", "RayError", "trace", "path_segments", "STATUS_MESSAGES"]
+__all__ = ["Rays", "RayError", "RayPath", "trace", "path_segments", "STATUS_MESSAGES"]
 
 #: Meaning of the ``status`` codes of the kernel.
 STATUS_MESSAGES = {
@@ -225,13 +225,25 @@ def trace(
     """
     from seisfoc import _kernels
 
-    r_tol = float(tol)
-    if not (math.isfinite(r_tol) and 0.0 < r_tol <= 1.0e-3):
-        raise ValueError(f"tol must be in (0, 1e-3], got {tol!r}")
+    r_tol = _check_tol(tol)
     h, v_top, v_bot, v_src = path_segments(model, source_depth_km, phase, mode)
     segments = [np.ascontiguousarray(a, dtype=np.float64) for a in (h, v_top, v_bot)]
     if not (all(np.all(np.isfinite(a)) for a in segments) and math.isfinite(v_src)):
         raise ModelError("the velocity model has non-finite values", model.source)
+    x, usable = _distances(distances_km)
+    out = _kernels.rays_trace(*segments, float(v_src), np.where(usable, x, 0.0), r_tol)
+    return _rays(out, x, usable, strict, v_src, float(v_top[0]), source_depth_km, phase, mode)
+
+
+def _check_tol(tol: float) -> float:
+    r_tol = float(tol)
+    if not (math.isfinite(r_tol) and 0.0 < r_tol <= 1.0e-3):
+        raise ValueError(f"tol must be in (0, 1e-3], got {tol!r}")
+    return r_tol
+
+
+def _distances(distances_km: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Contiguous float64 distances and the mask of those the kernel may see."""
     try:
         x = np.array(distances_km, dtype=np.float64, ndmin=1)
     except (TypeError, ValueError) as exc:
@@ -239,10 +251,22 @@ def trace(
     if x.ndim != 1:
         raise ValueError("distances_km must be a scalar or a 1-D array")
     # a NaN, an infinity or a negative distance never reaches the kernel: status 3 here
-    usable = np.isfinite(x) & (x >= 0.0)
-    p, t, takeoff, incid, length, spread, rleg, niter, status = _kernels.rays_trace(
-        *segments, float(v_src), np.where(usable, x, 0.0), r_tol
-    )
+    return x, np.isfinite(x) & (x >= 0.0)
+
+
+def _rays(
+    out: tuple[np.ndarray, ...],
+    x: np.ndarray,
+    usable: np.ndarray,
+    strict: bool,
+    v_src: float,
+    v_surface: float,
+    source_depth_km: float,
+    phase: str,
+    mode: str,
+) -> Rays:
+    """The kernel's outputs as :class:`Rays`, its status turned into RayError or NaN."""
+    p, t, takeoff, incid, length, spread, rleg, niter, status = out
     status = np.where(usable, np.asarray(status, dtype=np.int32), 3).astype(np.int32)
     bad = np.flatnonzero(status != 0)
     if bad.size:
@@ -269,9 +293,96 @@ def trace(
         distances_km=x,
         status=status,
         iterations=np.asarray(niter, dtype=np.int32),
-        source_velocity=v_src,
-        surface_velocity=float(v_top[0]),
+        source_velocity=float(v_src),
+        surface_velocity=v_surface,
         source_depth_km=float(source_depth_km),
         phase=_phase_letter(phase),
         mode=mode,
     )
+
+
+class RayPath:
+    """The direct-ray path from one source depth, held by the Fortran kernel.
+
+    Built and checked once (``path_segments`` of the model, copied into a Fortran derived
+    type exposed with f90wrap, ``fortran/raymodel.f90``), then traced to any number of
+    distance batches without rebuilding it: the interface for many small calls with one
+    model and depth. ``RayPath(model, z, phase, mode).trace(x)`` gives what
+    ``trace(model, z, x, phase, mode)`` gives.
+
+    Parameters
+    ----------
+    model : LayeredModel
+        Flat layered model.
+    source_depth_km : float
+        Source depth (km).
+    phase : {"P", "S", "SV", "SH"}
+        Wave type.
+    mode : {"modern", "seisan"}
+        How the path is built (module text).
+
+    Raises
+    ------
+    ModelError
+        Source depth outside the model or a path the kernel refuses.
+    """
+
+    def __init__(
+        self,
+        model: LayeredModel,
+        source_depth_km: float,
+        phase: str = "P",
+        mode: str = "modern",
+    ) -> None:
+        from seisfoc import _raymodel
+
+        h, v_top, v_bot, v_src = path_segments(model, source_depth_km, phase, mode)
+        self._wrapped = _raymodel.raymodel
+        self._path = self._wrapped.ray_path()
+        segments = [np.ascontiguousarray(a, dtype=np.float64) for a in (h, v_top, v_bot)]
+        status = self._wrapped.path_set(self._path, h.size, *segments, float(v_src))
+        if status != 0:
+            raise ModelError(
+                "the ray path has a negative thickness or a bad velocity", model.source
+            )
+        self.source_velocity = float(v_src)
+        self.surface_velocity = float(v_top[0])
+        self.source_depth_km = float(source_depth_km)
+        self.phase = _phase_letter(phase)
+        self.mode = mode
+
+    def trace(
+        self, distances_km: ArrayLike, *, strict: bool = True, tol: float = _DEFAULT_TOL
+    ) -> Rays:
+        """Trace the held path to ``distances_km`` (as :func:`trace`).
+
+        Parameters
+        ----------
+        distances_km : float or array_like
+            Epicentral distances (km), a scalar or 1-D.
+        strict : bool
+            Raise :class:`RayError` for the first distance without a ray.
+        tol : float
+            Relative tolerance on x(p) = X.
+
+        Returns
+        -------
+        Rays
+            One entry per distance.
+        """
+        r_tol = _check_tol(tol)
+        x, usable = _distances(distances_km)
+        n = x.size
+        out = [np.empty(n) for _ in range(7)] + [np.empty(n, dtype=np.int32) for _ in range(2)]
+        self._wrapped.path_trace(self._path, n, np.where(usable, x, 0.0), r_tol, *out)
+        return _rays(
+            tuple(out),
+            x,
+            usable,
+            strict,
+            self.source_velocity,
+            self.surface_velocity,
+            self.source_depth_km,
+            self.phase,
+            self.mode,
+        )

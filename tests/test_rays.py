@@ -313,3 +313,51 @@ def test_bad_sources_and_arguments(tmp_path):
     with pytest.raises(ValueError):
         trace(model, 5.0, [1.0], mode="old")
     assert issubclass(RayError, SeisfocError)
+
+
+# ----------------------------------------------------------------- held path (f90wrap)
+@pytest.mark.parametrize("phase", ["P", "S"])
+@pytest.mark.parametrize("mode", ["modern", "seisan"])
+@pytest.mark.parametrize("depth", [0.5, 8.0, 20.0, 33.9])
+def test_held_path_equals_array_interface(phase, mode, depth):
+    """RayPath (the path built once as a Fortran derived type) gives the array
+    interface's numbers bit for bit, every field, on a model with gradients."""
+    from seisfoc.rays import RayPath
+
+    model = LayeredModel.from_arrays(
+        [0.0, 2.0, 10.0, 20.0, 34.0],
+        [5.0, 6.0, 6.6, 7.1, 8.1],
+        [6.0, 6.0, 6.9, 7.2, 8.1],
+        vp_vs=math.sqrt(3.0),
+    )
+    dist = np.r_[0.0, np.geomspace(1e-3, 300.0, 40), np.nan, -2.0]
+    path = RayPath(model, depth, phase, mode)
+    for batch in (dist, dist[::-1], dist[5:6]):
+        held = path.trace(batch, strict=False)
+        arrays = trace(model, depth, batch, phase, mode, strict=False)
+        for name in ("p_s_per_km", "time_s", "takeoff_deg", "incidence_deg", "length_km",
+                     "spreading_km", "legacy_r_km", "status", "iterations"):  # fmt: skip
+            np.testing.assert_array_equal(getattr(held, name), getattr(arrays, name), name)
+        assert held.source_velocity == arrays.source_velocity
+        assert (held.phase, held.mode) == (arrays.phase, arrays.mode)
+
+
+def test_held_path_closed_form_and_errors():
+    """Half-space: p = sin(i)/v with tan(i) = X/z, t = sqrt(X^2 + z^2)/v, to 1e-13;
+    errors as in the array interface."""
+    from seisfoc.rays import RayPath
+
+    half = LayeredModel.from_arrays([0.0], [6.0])
+    x = np.array([0.0, 3.0, 40.0, 1000.0])
+    r = RayPath(half, 4.0).trace(x)
+    hyp = np.hypot(x, 4.0)
+    np.testing.assert_allclose(r.p_s_per_km, x / hyp / 6.0, rtol=1e-13, atol=1e-17)
+    np.testing.assert_allclose(r.time_s, hyp / 6.0, rtol=1e-13)
+    gradient = LayeredModel.from_arrays([0.0, 20.0], [5.0, 8.0], [7.0, 8.0])
+    with pytest.raises(RayError, match="not reachable") as info:
+        RayPath(gradient, 10.0).trace([10.0, 34.0])
+    assert info.value.index == 1
+    with pytest.raises(ModelError):
+        RayPath(half, -1.0)
+    with pytest.raises(ValueError, match="1-D"):
+        RayPath(half, 4.0).trace([[1.0]])
