@@ -108,6 +108,26 @@ def _info_of(db: Any, path: Path) -> DatabaseInfo:
     )
 
 
+def _bypass_unreliable_numba_cache() -> None:
+    """Keep numba from caching instaseis' ``_inv_mapping_iterative`` on disk.
+
+    That kernel takes other jitted functions as arguments; numba's cache key then holds
+    the identity of those function objects, so every new process misses the cache,
+    compiles (about 3 s) and appends an entry to the index, and re-saving an index whose
+    old entries refer to functions of dead processes fails at random with
+    ``ReferenceError: underlying object has vanished``. Compiling it in memory costs the
+    same and never touches the broken index; every other kernel keeps its disk cache.
+    """
+    try:
+        from instaseis import finite_elem_mapping
+        from numba.core.caching import NullCache
+    except ImportError:  # another numba layout: leave it alone
+        return
+    dispatcher = getattr(finite_elem_mapping, "_inv_mapping_iterative", None)
+    if dispatcher is not None and hasattr(dispatcher, "_cache"):
+        dispatcher._cache = NullCache()
+
+
 def open_database(path_or_auto: str | os.PathLike = "auto") -> tuple[Any, DatabaseInfo]:
     """Open an instaseis database.
 
@@ -140,6 +160,7 @@ def open_database(path_or_auto: str | os.PathLike = "auto") -> tuple[Any, Databa
             raise SeisfocError("instaseis database folder does not exist", path)
     import instaseis
 
+    _bypass_unreliable_numba_cache()
     try:
         db = instaseis.open_db(str(path))
     except Exception as err:  # instaseis raises many types for a bad folder

@@ -11,8 +11,11 @@ no response is removed, and :attr:`ObservedData.notes` says so.
 Then every data set (the observed one and each run's synthetics) gets exactly the same
 treatment, vectorised over all traces of the same sampling:
 
-1. demean, remove the least-squares line, cosine (Hann) taper of ``taper_fraction`` of
-   the trace at each end;
+1. remove offset and trend: the line through the means of the first and the last
+   ``taper_fraction`` of the trace (a record at rest before its first arrival stays at
+   rest even when it is cut inside large surface waves, where a least-squares line would
+   leave an offset at the start), then a cosine (Hann) taper of ``taper_fraction`` of the
+   trace at each end;
 2. Butterworth band-pass of ``filter_order`` with corners 1/``max_period_s`` and
    1/``min_period_s``, run forwards and backwards (zero phase; the amplitude response is
    the single pass's squared, as ObsPy's ``zerophase=True``);
@@ -315,16 +318,27 @@ def bandpass_sos(min_period_s: float, max_period_s: float, dt_s: float, order: i
 
 
 def _prepare_rows(x: np.ndarray, taper_fraction: float) -> np.ndarray:
-    """Demean, detrend (least-squares line) and taper every row (in place)."""
+    """Remove the offset and trend of every row, then taper it (in place).
+
+    The line removed passes through the mean of the first and the mean of the last
+    ``taper_fraction`` of the row (at their centres): it takes out a DC offset and a
+    drift like a least-squares line, but leaves a record that starts at rest (a synthetic
+    before its first arrival) at rest, even when the record is cut in the middle of large
+    surface waves, where a least-squares line would put an offset, and after filtering a
+    transient, at the start.
+    """
     n = x.shape[-1]
-    k = np.arange(n, dtype=np.float64) - 0.5 * (n - 1)
-    x -= x.mean(axis=-1, keepdims=True)
-    denom = float(k @ k)
-    if denom > 0:
-        slope = (x @ k) / denom
-        x -= slope[:, None] * k[None, :]
-    m = int(math.floor(taper_fraction * n))
-    if m > 0:
+    m = max(int(math.floor(taper_fraction * n)), 1)
+    head = x[:, :m].mean(axis=-1)
+    tail = x[:, n - m :].mean(axis=-1)
+    c0, c1 = 0.5 * (m - 1), (n - m) + 0.5 * (m - 1)
+    k = np.arange(n, dtype=np.float64)
+    if c1 > c0:
+        slope = (tail - head) / (c1 - c0)
+        x -= head[:, None] + slope[:, None] * (k[None, :] - c0)
+    else:
+        x -= head[:, None]
+    if taper_fraction > 0 and m > 1:
         w = 0.5 * (1.0 - np.cos(np.pi * np.arange(m) / m))
         x[:, :m] *= w
         x[:, n - m :] *= w[::-1]

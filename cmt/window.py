@@ -10,9 +10,9 @@ the observed data and the reference synthetic of a band:
    (short) and ``C_L = 10^(-dt/(12 T0))`` (long), ``T0`` the band's shortest period,
    both started at their steady state, E floored at 1e-5 of its peak;
 2. seeds: local maxima of the STA/LTA above the water level ``w`` (``stalta_waterlevel``);
-   candidate windows: every pair of local minima (the trace ends count as minima)
-   bracketing a seed; a pair reached from several seeds is one candidate (its seed is the
-   highest maximum inside);
+   candidate windows: every pair of local minima bracketing a seed (the trace ends count
+   as minima only with ``FlexwinTuning.ends_as_minima``); a pair reached from several
+   seeds is one candidate (its seed is the highest maximum inside);
 3. shape criteria, in this order: ``water_level`` (an internal minimum at or below
    ``c0 w``), ``prominence`` (the seed rises less than ``c2`` times its height above the
    minima next to it; off when ``c2 = 0``), ``phase_separation`` (an internal maximum
@@ -110,6 +110,12 @@ class FlexwinTuning:
     c3b: float = 2.5
     c4a: float = 2.0
     c4b: float = 6.0
+    #: count the first and last samples as STA/LTA minima (window bounds); FLEXWIN does not
+    ends_as_minima: bool = False
+    #: start of the STA/LTA recursions: "steady" (the steady state of the first sample's
+    #: envelope: no spurious rise at the start of a record that is not quite at rest) or
+    #: "floor" (the steady state of the 1e-5 floor, as FLEXWIN/pyflex warm up)
+    stalta_start: str = "steady"
     noise: str = "stalta"  # "stalta" or "taup": how the end of the noise is found
     taup_model: str = "iasp91"
 
@@ -132,20 +138,23 @@ def envelope(x: np.ndarray) -> np.ndarray:
     return np.abs(signal.hilbert(x, axis=-1))
 
 
-def sta_lta(env: np.ndarray, dt_s: float, min_period_s: float) -> np.ndarray:
+def sta_lta(env: np.ndarray, dt_s: float, min_period_s: float, start: str = "steady") -> np.ndarray:
     """FLEXWIN's STA/LTA of envelopes (rows): ``STA_k = C_S STA_{k-1} + E_k`` and
     ``LTA_k = C_L LTA_{k-1} + E_k`` (Maggi et al. 2009, eq. 2-3, unnormalised, so that a
     steady envelope gives ``(1 - C_L)/(1 - C_S)``, about 0.085 for dt = T0/50), both
-    started in their steady state at the first sample, the envelope floored at 1e-5 of
-    its peak."""
+    started in the steady state of the first sample (``start="steady"``) or of the floor
+    (``"floor"``), the envelope floored at 1e-5 of its peak."""
     env = np.atleast_2d(np.asarray(env, dtype=np.float64))
     floor = 1e-5 * np.max(env, axis=-1, keepdims=True)
     floor[floor == 0] = 1e-30
     e = env + floor
     cs = 10.0 ** (-dt_s / min_period_s)
     cl = 10.0 ** (-dt_s / (12.0 * min_period_s))
-    sta = signal.lfilter([1.0], [1.0, -cs], e, axis=-1, zi=e[:, :1] * cs / (1.0 - cs))[0]
-    lta = signal.lfilter([1.0], [1.0, -cl], e, axis=-1, zi=e[:, :1] * cl / (1.0 - cl))[0]
+    if start not in ("steady", "floor"):
+        raise SeisfocError(f"STA/LTA start must be 'steady' or 'floor', not {start!r}")
+    level = e[:, :1] if start == "steady" else floor
+    sta = signal.lfilter([1.0], [1.0, -cs], e, axis=-1, zi=level * cs / (1.0 - cs))[0]
+    lta = signal.lfilter([1.0], [1.0, -cl], e, axis=-1, zi=level * cl / (1.0 - cl))[0]
     return sta / lta
 
 
@@ -158,21 +167,24 @@ def onset_index(stalta: np.ndarray, waterlevel: float) -> np.ndarray:
     return np.where(above.any(axis=1), np.argmax(above, axis=1), -1)
 
 
-def _extrema(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Local maxima and minima (plateaus give their first sample; ends count as minima)."""
+def _extrema(s: np.ndarray, ends: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Local maxima and minima (plateaus give their first sample; with ``ends`` the first
+    and last samples count as minima)."""
     d = np.diff(s)
     sign = np.sign(d)
     # carry the last non-zero slope over flat stretches
     nz = np.flatnonzero(sign)
     if nz.size == 0:
-        return np.array([], dtype=np.int64), np.array([0, s.size - 1], dtype=np.int64)
+        empty = np.array([], dtype=np.int64)
+        return empty, (np.array([0, s.size - 1], dtype=np.int64) if ends else empty)
     idx = np.maximum.accumulate(np.where(sign != 0, np.arange(sign.size), 0))
     filled = sign[idx]
     filled[: nz[0]] = sign[nz[0]]
     change = np.diff(filled)
     maxima = np.flatnonzero(change < 0) + 1
     minima = np.flatnonzero(change > 0) + 1
-    minima = np.unique(np.concatenate([[0], minima, [s.size - 1]]))
+    if ends:
+        minima = np.unique(np.concatenate([[0], minima, [s.size - 1]]))
     return maxima.astype(np.int64), minima.astype(np.int64)
 
 
@@ -209,9 +221,12 @@ def flexwin_trace(
     out = TraceWindows()
     w = band.stalta_waterlevel
     t_min = band.min_period_s
-    maxima, minima = _extrema(stalta)
+    maxima, minima = _extrema(stalta, tuning.ends_as_minima)
     seeds = maxima[stalta[maxima] > w]
-    seeds = seeds[(seeds > minima[0]) & (seeds < minima[-1])]
+    if minima.size:
+        seeds = seeds[(seeds > minima[0]) & (seeds < minima[-1])]
+    else:
+        seeds = seeds[:0]
     if seeds.size == 0:
         out.trace_reason = "no_candidate"
         out.trace_detail = f"STA/LTA peak {stalta.max():.3f} does not exceed {w:g}"
@@ -287,7 +302,7 @@ def flexwin_trace(
                 )
                 alive[j] = False
                 continue
-        if inner.size:
+        if inner.size >= 2:
             lim_l = int(inner[0] - math.floor(tuning.c4a * t_min / dt_s))
             lim_r = int(inner[-1] + math.floor(tuning.c4b * t_min / dt_s))
             new_left[j] = max(a, lim_l)
@@ -482,7 +497,7 @@ def select_windows(
     cc_ = np.array([p[1] for p in pairs])
     syn_rows = syn.data[ii, cc_]
     obs_rows = obs.data[ii, cc_]
-    stalta = sta_lta(envelope(syn_rows), dt, band.min_period_s)
+    stalta = sta_lta(envelope(syn_rows), dt, band.min_period_s, tuning.stalta_start)
     first = onset_index(stalta, band.stalta_waterlevel)
     shift_noise = int(math.floor(band.min_period_s / dt))
     for r, (i, c) in enumerate(pairs):
