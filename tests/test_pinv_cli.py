@@ -6,10 +6,10 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import SHARED_REFERENCE, have_reference
 from seisfoc.pinv import program
 from seisfoc.pinv.cli import configure, run
 from seisfoc.pinv.solver import solve
+from support.reference import SHARED_REFERENCE, have_reference
 
 from seisfoc import mechanism
 from seisfoc.io import nordic
