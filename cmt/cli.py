@@ -106,6 +106,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=3,
         help="Gauss-Newton iterations at most (default 3)",
     )
+    p.add_argument(
+        "--weights",
+        choices=("none", "gcmt3d", "pycmt3d"),
+        default="none",
+        help="window weight preset of the demo (default none: plain least squares; the "
+        "configuration's own default is gcmt3d)",
+    )
     _progress(p)
     _json(p)
     parser.set_defaults(cmt_parser=parser)
@@ -237,6 +244,7 @@ def _demo(args) -> int:
         seed=args.seed,
         max_iterations=args.iterations,
         progress=not args.quiet,
+        weights=args.weights,
     )
     if args.json:
         from .report import dumps_json

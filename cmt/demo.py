@@ -18,6 +18,14 @@ recovery is printed per Gauss-Newton iteration: the moment-tensor error as the F
 norm of (M - M_true) over that of M_true (all nine elements), the epicentre error in km
 (great circle on a sphere of radius 6371 km) and the depth error in km.
 
+The configuration is the default one except for the window weights: the demo uses the
+preset ``none`` (every window weight 1, i.e. plain least squares on the waveform
+residuals). Its noise is proportional to each record's amplitude and the synthetics are
+exact otherwise, and then GCMT3D's energy normalisation (every window divided by its
+observed energy) gives quiet, noise-dominated windows the weight of strong ones: with the
+default ``gcmt3d`` preset and 5 % noise (seed 1) the demo stops at 1.7 % / 2.6 km / 0.13 km,
+with ``none`` at 0.7 % / 0.8 km / 0.4 km (``--weights`` chooses).
+
 ``--out`` must be a folder that does not exist or is empty: the demo never writes into, or
 deletes, anything it did not create.
 """
@@ -100,6 +108,8 @@ TRUE_MW = 6.8
 TRUE_LATITUDE = 38.30
 TRUE_LONGITUDE = 142.60
 TRUE_DEPTH_KM = 45.0
+#: the demo's window weight preset (see the module text)
+DEMO_WEIGHTS = "none"
 #: how far the start is from the truth
 START_MOMENT_CHANGE = 0.15  # Frobenius norm of the change / that of the tensor
 START_EPICENTRE_KM = 15.0
@@ -164,8 +174,9 @@ class DemoOutcome:
             f"{len(GSN_STATIONS)} GSN stations, noise {100 * self.noise:g} % (seed {self.seed})",
             f"event folder: {self.event_dir}",
             "",
-            "recovery of the true CMT (moment tensor: ||M - M_true||_F / ||M_true||_F)",
-            f"{'':<12}{'moment tensor':>14}{'epicentre km':>14}{'depth km':>10}",
+            "recovery of the true CMT (moment tensor: ||M - M_true||_F / ||M_true||_F and"
+            " the largest element error / M0)",
+            f"{'':<12}{'moment tensor':>14}{'max Mij':>9}{'epicentre km':>14}{'depth km':>10}",
         ]
         rows = [("start", self.start)] + [
             (f"iteration {i}", r) for i, r in enumerate(self.iterations, start=1)
@@ -173,11 +184,16 @@ class DemoOutcome:
         for label, r in rows:
             lines.append(
                 f"{label:<12}{100 * r.moment_tensor_error:>13.3f}%"
+                f"{100 * r.max_element_error:>8.3f}%"
                 f"{r.epicentre_error_km:>14.3f}{r.depth_error_km:>10.3f}"
             )
         lines += ["", f"status: {self.result.status}"]
         for kind, path in self.report_files.items():
             lines.append(f"{kind:<12} {path}")
+        figures = self.result.summary.get("figures") or []
+        if figures:
+            result_dir = Path(self.event_dir) / "result"
+            lines.append(f"{'figures':<12} {result_dir}/: {', '.join(figures)}")
         return "\n".join(lines)
 
 
@@ -333,6 +349,7 @@ def make_demo_event(
     seed: int = 1,
     max_iterations: int = 3,
     database: str = "auto",
+    weights: str = DEMO_WEIGHTS,
 ) -> tuple[EventLayout, DemoEvent]:
     """Create the demo event folder: start CMTSOLUTION, STATIONS, the configuration, the
     observed SAC files in ``data/`` and the truth in ``truth/CMTSOLUTION``.
@@ -349,6 +366,9 @@ def make_demo_event(
         Gauss-Newton iterations at most (written into the configuration).
     database
         ``"auto"`` or the path of an instaseis database.
+    weights
+        Window weight preset written into the configuration (``none``, ``gcmt3d``,
+        ``pycmt3d``).
 
     Returns
     -------
@@ -366,7 +386,7 @@ def make_demo_event(
         (root / "truth").mkdir()
     except OSError as err:
         raise SeisfocError(f"cannot create the demo folder: {err.strerror}", root) from None
-    cfg = demo_config(root, max_iterations=max_iterations, database=database)
+    cfg = demo_config(root, max_iterations=max_iterations, database=database, weights=weights)
     cmt_config.write_default(layout.config, cfg)
     write_cmtsolution(layout.cmtsolution, event.start)
     write_cmtsolution(root / "truth" / "CMTSOLUTION", event.truth)
@@ -375,8 +395,11 @@ def make_demo_event(
     return layout, event
 
 
-def demo_config(root: Path, *, max_iterations: int = 3, database: str = "auto"):
-    """The demo's configuration: the defaults with the iterations and database given."""
+def demo_config(
+    root: Path, *, max_iterations: int = 3, database: str = "auto", weights: str = DEMO_WEIGHTS
+):
+    """The demo's configuration: the defaults with the iterations, database and weight
+    preset given."""
     from . import config as cmt_config
 
     cfg = cmt_config.default_config(root)
@@ -384,6 +407,7 @@ def demo_config(root: Path, *, max_iterations: int = 3, database: str = "auto"):
         cfg,
         engine=replace(cfg.engine, database=database),
         invert=replace(cfg.invert, max_iterations=max_iterations),
+        weight=cmt_config.weight_preset(weights),
     )
 
 
@@ -465,6 +489,7 @@ def run_demo(
     max_iterations: int = 3,
     progress: bool = True,
     database: str = "auto",
+    weights: str = DEMO_WEIGHTS,
 ) -> DemoOutcome:
     """Make the demo event, run the pipeline and measure the recovery.
 
@@ -480,6 +505,8 @@ def run_demo(
         Show progress bars.
     database
         ``"auto"`` or an instaseis database folder.
+    weights
+        Window weight preset (default ``none``: see the module text).
 
     Returns
     -------
@@ -490,7 +517,12 @@ def run_demo(
 
     root = Path(out) if out is not None else default_out()
     layout, event = make_demo_event(
-        root, noise=noise, seed=seed, max_iterations=max_iterations, database=database
+        root,
+        noise=noise,
+        seed=seed,
+        max_iterations=max_iterations,
+        database=database,
+        weights=weights,
     )
     result = run_event(root, load_config(layout.config), progress=progress)
     iterations = [recovery(event.truth, it.new_cmt) for it in result.iterations]
