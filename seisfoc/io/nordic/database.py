@@ -69,7 +69,12 @@ def parse_time(value, name: str = "") -> _dt.date | _dt.datetime | None:
     what = f"{name} " if name else ""
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+            try:
+                value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+            except OverflowError:  # 9999-12-31T23:00-01:00 is in the year 10000 in UTC
+                raise SeisfocError(
+                    f"{what}time {value.isoformat()} is beyond the years 1-9999 in UTC"
+                ) from None
         return value
     if isinstance(value, _dt.date):
         return value
@@ -81,7 +86,7 @@ def parse_time(value, name: str = "") -> _dt.date | _dt.datetime | None:
     except ValueError:
         pass
     try:
-        return parse_time(_dt.datetime.fromisoformat(text))
+        return parse_time(_dt.datetime.fromisoformat(text), name)
     except ValueError as exc:
         reason = str(exc)
         reason = "" if reason.startswith("Invalid isoformat") else f" ({reason})"
@@ -117,7 +122,10 @@ def time_range(start, end) -> tuple[_dt.datetime | None, _dt.datetime | None]:
     if type(t1) is _dt.date:
         t1 = _dt.datetime(t1.year, t1.month, t1.day) + _dt.timedelta(days=1, microseconds=-1)
     elif isinstance(end, str) and t1 is not None:
-        t1 += _unit_of_time_text(end) - _dt.timedelta(microseconds=1)
+        try:
+            t1 += _unit_of_time_text(end) - _dt.timedelta(microseconds=1)
+        except OverflowError:  # the last unit of 9999-12-31T23:59 ends the calendar
+            t1 = _dt.datetime.max
     if t0 is not None and t1 is not None and t0 > t1:
         raise SeisfocError(f"start time {start!s} is after end time {end!s}")
     return t0, t1
