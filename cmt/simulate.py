@@ -55,6 +55,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -122,13 +123,17 @@ class SimulationReport:
 # ------------------------------------------------------------------------------ instaseis
 
 
+@lru_cache(maxsize=8)
 def _lanczos_matrix(
-    t_old0: float, dt_old: float, n_old: int, t_new: np.ndarray, a: int
+    t_old0: float, dt_old: float, n_old: int, t_new0: float, dt_new: float, n_new: int, a: int
 ) -> np.ndarray:
-    """Weights W (n_new, n_old) of Lanczos interpolation: new = W @ old (zero outside)."""
+    """Weights W (n_new, n_old) of Lanczos interpolation: new = W @ old (zero outside).
+    Every run of an event shares it (cached; read-only)."""
+    t_new = t_new0 + dt_new * np.arange(n_new)
     x = (t_new[:, None] - (t_old0 + dt_old * np.arange(n_old))[None, :]) / dt_old
     w = np.sinc(x) * np.sinc(x / a)
     w[np.abs(x) >= a] = 0.0
+    w.setflags(write=False)
     return w
 
 
@@ -220,8 +225,7 @@ def synthesize(
     n_new = int(math.floor((t_end - t0) / dt_s + 1e-9)) + 1
     if n_new < 2:
         raise SeisfocError("the database's records are too short for this source")
-    t_new = t0 + dt_s * np.arange(n_new)
-    w = _lanczos_matrix(t_old0, info.dt_s, n_old, t_new, kernel_width)
+    w = _lanczos_matrix(t_old0, info.dt_s, n_old, t0, dt_s, n_new, kernel_width)
     out = data @ w.T
     return Synthetics(list(stations), t0, dt_s, out)
 
