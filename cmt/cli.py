@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from seisfoc.cli.options import int_at_least, real_in
 
@@ -175,7 +176,7 @@ def _process(args) -> int:
 
     layout, cfg = load_event(args.event_dir)
     processed = stage_process(layout, cfg, args.iteration)
-    payload = {}
+    payload: dict[str, dict[str, Any]] = {}
     for band, p in processed.items():
         traces = 0 if p.obs is None else int(p.obs.present.sum())
         payload[band] = {

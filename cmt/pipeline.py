@@ -183,7 +183,7 @@ def _cmt_numbers(cmt: CMTSolution) -> dict[str, Any]:
 
 def init_event(event_dir: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write the documented default configuration into ``event_dir`` (created if needed)."""
-    layout = EventLayout(event_dir)
+    layout = EventLayout(Path(event_dir))
     return write_default(layout.config, overwrite=overwrite)
 
 
@@ -603,7 +603,7 @@ def run_event(
     """
     from . import invert
 
-    layout = EventLayout(event_dir)
+    layout = EventLayout(Path(event_dir))
     cfg = config if config is not None else load_config(layout.config)
     timings: dict[str, float] = {}
     start = read_one_cmt(Path(cfg.event.cmtsolution))
@@ -890,11 +890,13 @@ def report_from_files(layout: EventLayout, cfg: Config) -> dict[str, str]:
         final_processed = load_processed(layout, cfg, n) if n else {}
     except SeisfocError:
         final_processed = {}
-    windows = [
-        Window(**{k: (float("nan") if v is None else v) for k, v in w.items()
-                  if k in Window.__dataclass_fields__})
-        for w in summary.get("windows", [])
-    ]  # fmt: skip
+    fields = Window.__dataclass_fields__
+    windows = []
+    for w in summary.get("windows", []):
+        values: dict[str, Any] = {
+            k: float("nan") if v is None else v for k, v in w.items() if k in fields
+        }
+        windows.append(Window(**values))
     stations = read_stations_file(layout.run_stations("CMT", 0))
     samples = _load_bootstrap(layout)
     parameters = summary.get("parameters", PARAMETERS)

@@ -108,7 +108,7 @@ def _planes(cmt: CMTSolution) -> list[dict[str, float]]:
         planes = cmt.nodal_planes()
     except mechanism.MechanismError:
         return []
-    return [{"strike": p.strike, "dip": p.dip, "rake": p.rake} for p in planes]
+    return [{"strike": float(p.strike), "dip": float(p.dip), "rake": float(p.rake)} for p in planes]
 
 
 def cmt_summary(cmt: CMTSolution) -> dict[str, Any]:
