@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from test_nordic_support import header, line, old_phase, sfile_old
+from support.nordic import header, line, old_phase, sfile_old
 
 from seisfoc import events
 from seisfoc.cli import main

@@ -8,7 +8,7 @@ import os
 import stat
 
 import pytest
-from test_nordic_support import header, line, old_phase, sfile_new, sfile_old
+from support.nordic import header, line, old_phase, sfile_new, sfile_old
 
 import seisfoc.fileio
 from seisfoc.errors import NordicError, SeisfocError

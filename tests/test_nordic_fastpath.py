@@ -14,8 +14,8 @@ from conftest import have_reference, reference_path
 from hypothesis import given
 from hypothesis import strategies as st
 from seisfoc.pinv import legacy, program
-from test_nordic_fuzz import BASES, SETTINGS, mutated
-from test_nordic_support import sfile_new, sfile_old
+from support.nordic import sfile_new, sfile_old
+from support.nordic_fuzz import BASES, SETTINGS, mutated
 
 from seisfoc.errors import SeisfocError
 from seisfoc.io import nordic as N

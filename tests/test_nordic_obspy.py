@@ -277,7 +277,7 @@ def test_obspy_cannot_read_fortran_blank_fields(reference_dir):
 
 def test_obspy_flags_of_an_of_line_and_a_prime_line_look_the_same(tmp_path):
     # own fixture: a prime line and an OF-line with quality and bad polarities
-    from test_nordic_support import sfile_old
+    from support.nordic import sfile_old
 
     prime = N.format_fault_plane_line(10, 20, 30, program="PINV", n_bad_polarities=3)
     of = N.format_fault_plane_line(
@@ -298,7 +298,7 @@ def test_obspy_flags_of_an_of_line_and_a_prime_line_look_the_same(tmp_path):
 
 def test_obspy_misses_u_polarity(tmp_path):
     # own fixture: SEISAN's U (compression) and + (emergent compression) are not mapped
-    from test_nordic_support import sfile_old
+    from support.nordic import sfile_old
 
     path = tmp_path / "u.S"
     path.write_bytes(sfile_old())

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from test_safety_fuzz import INVRAD_INP, INVRAD_MOD
+from support.invrad import INVRAD_INP, INVRAD_MOD
 
 from seisfoc.errors import ModelError
 from seisfoc.velocity import LayeredModel

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 import seisfoc
 from seisfoc.io import nordic as N
 
@@ -110,7 +111,7 @@ def test_prime_without_write_never_writes(tmp_path):
 
 
 def test_invrad_prime_without_write_never_writes(tmp_path):
-    from test_safety_fuzz import INVRAD_INP, INVRAD_MOD
+    from support.invrad import INVRAD_INP, INVRAD_MOD
 
     (tmp_path / "invrad.inp").write_text(INVRAD_INP)
     (tmp_path / "invrad.mod").write_text(INVRAD_MOD)

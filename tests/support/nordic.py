@@ -1,4 +1,4 @@
-"""Helpers, not tests: small Nordic files built column by column for the seisfoc.io.nordic tests.
+"""Small Nordic files built column by column, for the Nordic, events and database tests.
 
 Nothing here is copied from a real S-file: each line is assembled from its fields at the
 columns of the SEISAN manual (1-based, inclusive), so a test can say what every column is.
