@@ -10,10 +10,11 @@ other command). ``--write`` puts the result into the S-file as an OF-line with p
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+from seisfoc.fileio import json_text
 
 PROGRAM = "INVDC"
 
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         d = result_dict(fit, depth)
         if written is not None:
             d["f_line"] = written
-        print(json.dumps(d, indent=1))
+        print(json_text(d))
     else:
         print(format_invdc(inp, depth, fit), end="")
         if written is not None:

@@ -13,7 +13,8 @@ source depth is the header's and the model and station coordinates come from the
 from __future__ import annotations
 
 import argparse
-import json
+
+from seisfoc.fileio import json_text
 
 PROGRAM = "INVRAD"
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         d["input"] = inp.path
         if written is not None:
             d["f_line"] = written
-        print(json.dumps(d, indent=1))
+        print(json_text(d))
     else:
         print(format_report(inp.readings, sol, args.mode, boot), end="")
         if written is not None:

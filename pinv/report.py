@@ -6,11 +6,12 @@ Every report names the Nordic format each event was read in as ``old`` or ``nord
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable
 from typing import TextIO
 
 from seisfoc.pinv.program import EventResult, as_dict
+
+from seisfoc.fileio import json_text
 
 TABLE_HEADER = (
     f"{'event':22s} {'format':7s} {'npol':>4s} {'strike':>7s} {'dip':>5s} {'rake':>7s}  "
@@ -88,7 +89,7 @@ def format_table(results: list[EventResult]) -> str:
 
 def format_json(results: Iterable[EventResult]) -> str:
     """A JSON list of :func:`seisfoc.pinv.program.as_dict` of every result."""
-    return json.dumps([as_dict(r) for r in results], indent=1)
+    return json_text([as_dict(r) for r in results])
 
 
 def write_csv(results: Iterable[EventResult], stream: TextIO) -> None:

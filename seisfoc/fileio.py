@@ -471,3 +471,40 @@ def append(path: str | os.PathLike, data: bytes, error: type[SeisfocError] = Sei
         raise error(f"cannot write: {exc.strerror or exc}", path=path) from None
     finally:
         os.close(fd)
+
+
+def _json_safe(value):
+    """``value`` with numpy scalars and arrays as plain Python and every non-finite float
+    as None (JSON has no NaN or Infinity; None means "not resolved")."""
+    import math
+
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy
+        return _json_safe(value.tolist())
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value
+
+
+def json_text(value, indent: int | None = 1) -> str:
+    """The one JSON writer of the suite's outputs: always valid JSON.
+
+    Parameters
+    ----------
+    value
+        Dicts, lists, numbers, strings, None, numpy scalars and arrays.
+    indent
+        As for :func:`json.dumps`.
+
+    Returns
+    -------
+    str
+        JSON text; a NaN or infinite number is written as ``null`` (never the invalid
+        tokens ``NaN``/``Infinity``), numpy values as plain numbers.
+    """
+    import json
+
+    return json.dumps(_json_safe(value), indent=indent, allow_nan=False)

@@ -6,7 +6,8 @@ Readings from an ``invrad.inp`` or an S-file (see ``seisfoc invrad``).
 from __future__ import annotations
 
 import argparse
-import json
+
+from seisfoc.fileio import json_text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     tensor = mechanism.moment_tensor_ned(strike, dip, rake, args.moment)
     fit = synthetic_fit(green, inp.readings, tensor, args.moment)
     if args.json:
-        print(json.dumps(rows_dict(inp, fit), indent=1))
+        print(json_text(rows_dict(inp, fit)))
     else:
         print(format_synrad(inp, depth, *args.sdr, args.moment, fit,
                             green.radial_toward_source), end="")  # fmt: skip

@@ -243,3 +243,14 @@ def test_append_to_fifo_does_not_block(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(SeisfocError, match="fps.out: cannot write"):
         fileio.append(fifo, b"x")
+
+
+def test_json_text_is_always_valid_json():
+    import json
+
+    import numpy as np
+
+    value = {"nan": np.nan, "inf": [1.0, float("inf"), -np.inf], "arr": np.arange(2), "f": 2.5}
+    text = fileio.json_text(value)
+    back = json.loads(text, parse_constant=lambda c: pytest.fail(f"invalid JSON token {c}"))
+    assert back == {"nan": None, "inf": [1.0, None, None], "arr": [0, 1], "f": 2.5}

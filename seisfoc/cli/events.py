@@ -18,7 +18,6 @@ left out. A database without any S-file (in the time range) gets a warning.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from typing import Any
 from seisfoc.cli.options import FORMAT_NAMES, add_inputs, add_output, add_time_range
 from seisfoc.errors import SeisfocError
 from seisfoc.events import p_polarities
+from seisfoc.fileio import json_text
 from seisfoc.io import nordic
 
 
@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"seisfoc events: warning: {item}: no S-files{where}", file=sys.stderr)
     summary = f"{n_events} events, {n_pol} P polarities, {n_skipped} skipped with errors"
     if args.json:
-        print(json.dumps(listed, indent=1))
+        print(json_text(listed))
         print(summary, file=sys.stderr)
     else:
         print(summary)
