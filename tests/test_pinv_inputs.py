@@ -87,14 +87,49 @@ def test_dropin_unwritable_output_is_one_line_error(tmp_path, name):
     _one_line_error(_dropin(tmp_path), name)
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores modes")
-def test_dropin_read_only_folder(tmp_path):
-    (tmp_path / "hyp.out").write_text(event_text())
-    tmp_path.chmod(0o555)
-    try:
-        _one_line_error(_dropin(tmp_path), "pinv.out")
-    finally:
-        tmp_path.chmod(0o755)
+def test_dropin_read_only_folder(tmp_path, monkeypatch, capsys):
+    """A read-only folder, injected so that it holds for root too: every file the drop-in
+    tries to create there is refused as the kernel refuses it (EACCES). One line naming
+    pinv.out, exit status 1, hyp.out unchanged, nothing created."""
+    import builtins
+
+    import seisfoc.fileio
+
+    text = event_text()
+    (tmp_path / "hyp.out").write_text(text)
+    folder = str(tmp_path)
+    mkstemp, real_open, os_open = seisfoc.fileio.tempfile.mkstemp, builtins.open, os.open
+
+    def inside(path) -> bool:
+        return os.path.dirname(os.path.abspath(os.fspath(path))) == folder
+
+    def refuse_mkstemp(*args, **kwargs):
+        if os.path.abspath(kwargs.get("dir") or ".") == folder:
+            raise PermissionError(13, "Permission denied")
+        return mkstemp(*args, **kwargs)
+
+    def refuse_open(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and inside(file) and set(mode) & set("wax+"):
+            raise PermissionError(13, "Permission denied", os.fspath(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    def refuse_os_open(path, flags, *args, **kwargs):
+        writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        if writing and inside(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return os_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(seisfoc.fileio.tempfile, "mkstemp", refuse_mkstemp)
+    monkeypatch.setattr(builtins, "open", refuse_open)
+    monkeypatch.setattr(os, "open", refuse_os_open)
+    monkeypatch.chdir(tmp_path)
+    assert dropin.main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("pinv: error: ") and "pinv.out" in err[0], err
+    assert "Permission denied" in err[0]
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hyp.out"]
+    assert (tmp_path / "hyp.out").read_text() == text
 
 
 def test_dropin_unwritable_composite_hyp_out(tmp_path, monkeypatch, capsys):

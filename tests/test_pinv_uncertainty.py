@@ -176,8 +176,50 @@ def test_pool_statistics_match_a_direct_computation():
     best = G.preferred_from_set(pool)
     assert u.preferred_strike_dip_rake == pytest.approx(tuple(best), abs=1e-6)
     assert u.kagan_to_preferred == pytest.approx(M.kagan_angle(pref, tuple(best)), abs=1e-6)
-    assert (u.misfit, u.stdr) == pytest.approx(U.fit_statistics(pol, ain, az, pref))
-    assert u.grade == U.grade(u.probability, u.rms_plane_deg, u.misfit, u.stdr)
+    # misfit and STDR from the A&R closed form, weighted as HASH weighs them (module text)
+    amp = _aki_richards_p(*pref, ain, az)
+    counted = np.sqrt(np.abs(amp))
+    assert u.misfit == pytest.approx(counted[amp * pol < 0].sum() / counted.sum(), rel=1e-12)
+    assert u.stdr == pytest.approx(counted.sum() / pol.size, rel=1e-12)
+    assert u.grade == _hash_grade(u.probability, u.rms_plane_deg, u.misfit, u.stdr)
+
+
+def _aki_richards_p(strike, dip, rake, takeoff, azimuth):
+    """A&R eq. 4.89: P radiation of a unit double couple (written out here)."""
+    f, d, lam = np.radians([strike, dip, rake])
+    i, a = np.radians(takeoff), np.radians(np.asarray(azimuth) - strike)
+    return (
+        np.cos(lam) * np.sin(d) * np.sin(i) ** 2 * np.sin(2 * a)
+        - np.cos(lam) * np.cos(d) * np.sin(2 * i) * np.cos(a)
+        + np.sin(lam) * np.sin(2 * d) * (np.cos(i) ** 2 - np.sin(i) ** 2 * np.sin(a) ** 2)
+        + np.sin(lam) * np.cos(2 * d) * np.sin(2 * i) * np.sin(a)
+    )
+
+
+def _hash_grade(probability, rms, misfit, stdr):
+    """The HASH driver's letters as the module text states them."""
+    if probability > 0.8 and rms <= 25 and misfit <= 0.15 and stdr >= 0.5:
+        return "A"
+    if probability > 0.6 and rms <= 35 and misfit <= 0.2 and stdr >= 0.4:
+        return "B"
+    if probability > 0.5 and rms <= 45 and misfit <= 0.3 and stdr >= 0.3:
+        return "C"
+    return "D"
+
+
+def test_fit_statistics_hand_computed():
+    """Vertical strike-slip striking north on horizontal rays: A = sin(2 azimuth). Rays
+    at 45, 135 and 15 deg have A = 1, -1, 1/2; polarities +1, +1, -1 make the last two
+    wrong: misfit = (1 + 1/sqrt 2) / (2 + 1/sqrt 2), STDR = (2 + 1/sqrt 2) / 3; weights
+    (1, 2, 1) give (2 + 1/sqrt 2) / (3 + 1/sqrt 2) and (3 + 1/sqrt 2) / 4."""
+    r = 1.0 / np.sqrt(2.0)
+    args = ([1.0, 1.0, -1.0], [90.0, 90.0, 90.0], [45.0, 135.0, 15.0], (0.0, 90.0, 0.0))
+    assert U.fit_statistics(*args) == pytest.approx(((1 + r) / (2 + r), (2 + r) / 3), rel=1e-12)
+    weighted = U.fit_statistics(*args, weights=[1.0, 2.0, 1.0])
+    assert weighted == pytest.approx(((2 + r) / (3 + r), (3 + r) / 4), rel=1e-12)
+    # readings on the nodal planes (azimuth 0 and 90) weigh nothing: STDR ~ 0
+    _, stdr = U.fit_statistics([1.0, -1.0], [90.0, 90.0], [0.0, 90.0], (0.0, 90.0, 0.0))
+    assert stdr == pytest.approx(0.0, abs=1e-7)
 
 
 # ----------------------------------------------------------------- synthetic mechanisms
