@@ -255,3 +255,39 @@ def test_lapack_status_of_the_amplitude_inverse_is_an_exception(monkeypatch):
     monkeypatch.setattr(_kernels, "amplitude_ginv", lambda *a: (*real(*a)[:-1], 4))
     with pytest.raises(InversionError, match="LAPACK info 4"):
         generalised_inverse(np.eye(3), np.ones(3))
+
+
+# ------------------------------------------------------------------ PINV modern: oracle
+def _design_matrix(polarity, takeoff_deg, azimuth_deg):
+    """ALGORITHMS.md section 1, built from the ray vector: gamma = (-cos i, -sin i cos phi,
+    sin i sin phi) in (r, t, p), row = polarity * d(gamma.M.gamma)/dx for the unknowns
+    x = (M22, M33, M12, M13, M23) with M11 = -M22 - M33."""
+    i, phi = np.radians(takeoff_deg), np.radians(azimuth_deg)
+    g_r, g_t, g_p = -np.cos(i), -np.sin(i) * np.cos(phi), np.sin(i) * np.sin(phi)
+    rows = np.column_stack(
+        [g_t**2 - g_r**2, g_p**2 - g_r**2, 2 * g_r * g_t, 2 * g_r * g_p, 2 * g_t * g_p]
+    )
+    return np.asarray(polarity, dtype=float)[:, None] * rows
+
+
+@pytest.mark.parametrize(("n", "seed", "rcond"), [(40, 1, 1e-3), (12, 2, 1e-3), (7, 3, 0.05),
+                                                  (3, 4, 1e-3), (1, 5, 1e-3)])  # fmt: skip
+def test_pinv_modern_equals_numpy_pinv(n, seed, rcond):
+    """Modern mode is the truncated-SVD solution: numpy.linalg.pinv of the same design
+    matrix (values <= rcond * s_max dropped) times a vector of ones, to ~1e-14; the same
+    singular values and rank."""
+    rng = np.random.default_rng(seed)
+    takeoff = rng.uniform(0.0, 180.0, n)
+    azimuth = rng.uniform(0.0, 360.0, n)
+    polarity = rng.choice([-1.0, 1.0], n)
+    g = _design_matrix(polarity, takeoff, azimuth)
+    x = np.linalg.pinv(g, rcond=rcond) @ np.ones(n)
+    s = np.linalg.svd(g, compute_uv=False)
+    sol = solver.solve(polarity, takeoff, azimuth, mode="modern", rcond=rcond)
+    m = sol.moment_tensor_rtp
+    ours = np.array([m[1, 1], m[2, 2], m[0, 1], m[0, 2], m[1, 2]])
+    scale = np.abs(x).max()
+    np.testing.assert_allclose(ours, x, rtol=0, atol=1e-14 * scale)
+    assert m[0, 0] == pytest.approx(-x[0] - x[1], abs=1e-14 * scale)
+    np.testing.assert_allclose(sol.singular_values[: s.size], s, rtol=1e-13, atol=1e-15)
+    assert sol.pseudorank == int(np.count_nonzero(s > rcond * s[0]))
