@@ -65,11 +65,10 @@ def run(args: argparse.Namespace) -> int:
 
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude import inputs, outputs
-    from seisfoc.cli.amplitude import load, print_notes, sfile_path
+    from seisfoc.cli.amplitude import check_outputs, load, print_notes, sfile_path
     from seisfoc.errors import InversionError
 
-    if args.prime:
-        args.write = True
+    check_outputs(args)
     loaded = load(args)
     print_notes(loaded, "invdc")
     inp, model, depth, sigma = loaded.inp, loaded.model, loaded.depth, loaded.sigma

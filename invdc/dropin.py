@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from seisfoc.amplitude.inputs import write_atomic
     from seisfoc.cli.amplitude import read_legacy_inputs
     from seisfoc.cli.prompts import ask_values
+    from seisfoc.fileio import refuse_outputs_over_inputs
 
+    refuse_outputs_over_inputs([("--output", args.output)], [args.input, args.model])
     legacy = read_legacy_inputs(args.input, args.model)
     values = [args.strike, args.dip, args.rake]
     if any(v is None for v in values):

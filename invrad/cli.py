@@ -38,11 +38,10 @@ def run(args: argparse.Namespace) -> int:
     from seisfoc.invrad.report import format_report, solution_dict
 
     from seisfoc.amplitude import inputs, outputs
-    from seisfoc.cli.amplitude import load, print_notes, sfile_path
+    from seisfoc.cli.amplitude import check_outputs, load, print_notes, sfile_path
     from seisfoc.io.invrad import format_invrad_out
 
-    if args.prime:
-        args.write = True
+    check_outputs(args)
     loaded = load(args)
     print_notes(loaded, "invrad")
     inp, model, depth, sigma = loaded.inp, loaded.model, loaded.depth, loaded.sigma

@@ -36,8 +36,10 @@ def run(args: argparse.Namespace) -> int:
 
     from seisfoc.amplitude.inputs import write_atomic
     from seisfoc.cli.amplitude import read_legacy_inputs
+    from seisfoc.fileio import refuse_outputs_over_inputs
     from seisfoc.io.invrad import error_field, format_invrad_failure, format_invrad_out, plane_line
 
+    refuse_outputs_over_inputs([("--output", args.output)], [args.input, args.model])
     legacy = read_legacy_inputs(args.input, args.model)
     inp, model = legacy.inp, legacy.model
     depth, sigma = legacy.source_depth_km, legacy.sigma_microns

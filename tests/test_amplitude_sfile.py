@@ -483,7 +483,11 @@ def test_write_twice_leaves_one_line_and_every_other_byte(workdir, capsys):
     assert seisfoc_main(["invdc", "ev.S", "--sdr", "150", "40", "-50", "--write",
                          "--agency", "ABC"]) == 0  # fmt: skip
     for _ in range(2):
-        assert seisfoc_main(["invrad", "ev.S", "--prime"]) == 0
+        assert seisfoc_main(["invrad", "ev.S", "--write", "--prime"]) == 0
+    # --prime alone never writes (issue 9: no option but --write writes an S-file)
+    before_prime = path.read_bytes()
+    assert seisfoc_main(["invrad", "ev.S", "--prime"]) == 1
+    assert path.read_bytes() == before_prime
     data = path.read_bytes()
     invrad_lines = _f_lines(data, b"INVRAD")
     assert sorted(ln[78:79] for ln in invrad_lines) == [b" ", b"O"]

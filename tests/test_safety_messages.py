@@ -109,3 +109,38 @@ def test_refused_before_any_s_file_is_written(tmp_path):
         assert len(err) == 1 and extra[0] in err[0], err
         assert (tmp_path / "ev.S").read_bytes() == before
         assert sorted(p.name for p in tmp_path.iterdir()) == ["ev.S"]
+
+
+@pytest.mark.parametrize(
+    "output, plot", [("invrad.inp", None), ("invrad.mod", None), (None, "invrad.mod")]
+)
+def test_amplitude_outputs_over_inputs(tmp_path, monkeypatch, output, plot):
+    import argparse
+
+    from seisfoc.cli.amplitude import check_outputs
+
+    (tmp_path / "invrad.inp").write_text("x\n")
+    (tmp_path / "invrad.mod").write_text("y\n")
+    monkeypatch.chdir(tmp_path)
+    args = argparse.Namespace(input="invrad.inp", model=None, stations=None, output=output,
+                              plot=plot, prime=False, write=False)  # fmt: skip
+    with pytest.raises(SeisfocError, match="would overwrite the input"):
+        check_outputs(args)
+    args.output, args.plot, args.prime = None, None, True
+    with pytest.raises(SeisfocError, match="--prime .* add --write"):
+        check_outputs(args)
+
+
+@pytest.mark.parametrize("program", ["invrad", "invdc", "synrad"])
+def test_dropin_output_over_input(tmp_path, monkeypatch, capsys, program):
+    import importlib
+
+    from test_safety_fuzz import INVRAD_INP, INVRAD_MOD
+
+    (tmp_path / "invrad.inp").write_text(INVRAD_INP)
+    (tmp_path / "invrad.mod").write_text(INVRAD_MOD)
+    monkeypatch.chdir(tmp_path)
+    main = importlib.import_module(f"seisfoc.{program}.dropin").main
+    assert main(["--output", "invrad.inp"]) == 1
+    assert "--output would overwrite the input" in capsys.readouterr().err
+    assert (tmp_path / "invrad.inp").read_text() == INVRAD_INP

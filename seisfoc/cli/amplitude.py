@@ -102,6 +102,33 @@ def add_amplitude_outputs(parser: argparse.ArgumentParser, *, write: bool) -> No
         add_write(parser)
 
 
+def check_outputs(args: argparse.Namespace) -> None:
+    """Before any work: ``--prime`` needs ``--write`` (no option but ``--write`` writes an
+    S-file), and no output file (``--output``, ``--plot``) may be one of the run's inputs
+    (the readings, ``--model``, ``--stations``, or the invrad.mod beside an invrad.inp),
+    links resolved.
+
+    Raises
+    ------
+    SeisfocError
+        Naming the option.
+    """
+    import os
+
+    from seisfoc.errors import SeisfocError
+    from seisfoc.fileio import refuse_outputs_over_inputs
+
+    if getattr(args, "prime", False) and not getattr(args, "write", False):
+        raise SeisfocError(
+            "--prime only says that --write writes the prime F-line: add --write "
+            "(nothing was written)"
+        )
+    inputs = [args.input, getattr(args, "model", None), getattr(args, "stations", None)]
+    inputs.append(os.path.join(os.path.dirname(os.fspath(args.input)), "invrad.mod"))
+    outputs = [("--output", getattr(args, "output", None)), ("--plot", getattr(args, "plot", None))]
+    refuse_outputs_over_inputs(outputs, [i for i in inputs if i])
+
+
 def load(args: argparse.Namespace) -> Loaded:
     """Read what the options name (see :func:`seisfoc.amplitude.inputs.load`)."""
     from seisfoc.amplitude import inputs
@@ -115,7 +142,7 @@ def load(args: argparse.Namespace) -> Loaded:
         depth=args.depth,
         sigma=args.sigma,
         tarea=args.tarea,
-        write=getattr(args, "write", False) or getattr(args, "prime", False),
+        write=getattr(args, "write", False),
     )
 
 
