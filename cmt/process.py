@@ -455,15 +455,15 @@ def process_band(
     in_range = (geom.distance_deg >= band.min_distance_deg) & (
         geom.distance_deg <= band.max_distance_deg
     )
-    for i in np.flatnonzero(~in_range):
+    for far in np.flatnonzero(~in_range).tolist():
         for comp in band.components:
             rejected.append(
                 Rejection(
                     band.name,
-                    codes[i],
+                    codes[far],
                     comp,
                     "outside_distance_range",
-                    f"{geom.distance_deg[i]:.2f} deg is outside "
+                    f"{geom.distance_deg[far]:.2f} deg is outside "
                     f"{band.min_distance_deg:g}-{band.max_distance_deg:g} deg",
                 )
             )
@@ -485,7 +485,7 @@ def process_band(
                 groups.setdefault(key, []).append((d, i, c, shifted))
     for (dt, _), members in sorted(groups.items()):
         x = np.array([m[3].data for m in members], dtype=np.float64)
-        finite = np.isfinite(x).all(axis=1)
+        finite = np.asarray(np.isfinite(x).all(axis=1), dtype=bool)
         x[~finite] = 0.0
         _prepare_rows(x, process.taper_fraction)
         sos = bandpass_sos(band.min_period_s, band.max_period_s, dt, process.filter_order)
@@ -521,16 +521,16 @@ def process_band(
     # Z, R, T
     out = np.zeros_like(zne)
     out[:, :, 0] = zne[:, :, 0]
-    r, t = rotate_ne_rt(
+    radial, transverse = rotate_ne_rt(
         zne[:, :, 1], zne[:, :, 2], np.broadcast_to(geom.back_azimuth_deg, (len(names), n_sta))
     )
-    out[:, :, 1], out[:, :, 2] = r, t
+    out[:, :, 1], out[:, :, 2] = radial, transverse
     present = np.zeros_like(have)
     present[:, :, 0] = have[:, :, 0]
     present[:, :, 1] = present[:, :, 2] = have[:, :, 1] & have[:, :, 2]
     wanted = np.array([comp in band.components for comp in COMPONENTS])
     for d, name in enumerate(names):
-        for i in np.flatnonzero(in_range):
+        for i in np.flatnonzero(in_range).tolist():
             for c, comp in enumerate(COMPONENTS):
                 if not wanted[c] or present[d, i, c]:
                     continue
@@ -605,7 +605,7 @@ def save_processed(path: str | os.PathLike, result: ProcessedBand) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -313,3 +313,32 @@ def test_windows_mostly_coincide_with_pyflex(processed, cmt_event_noisy):
     assert floor >= 0.8
     assert steady >= 0.6
     assert with_snr >= 0.7
+
+
+def test_noise_before_the_taup_p_arrival(processed, cmt_event_noisy):
+    """With the noise ending at the TauP P arrival (less T0) the SNR of every window is
+    the window's peak over the observed peak before that time, recomputed here."""
+    from obspy.taup import TauPyModel
+
+    band = cmt_event_noisy.config.bands[0]
+    res = processed[band.name]
+    depth = cmt_event_noisy.reference.centroid_depth_km
+    tuning = win.FlexwinTuning(noise="taup")
+    sel = win.select_windows(res.obs, res.syn["CMT"], band, tuning=tuning, source_depth_km=depth)
+    assert sel.windows
+    model = TauPyModel("iasp91")
+    obs = res.obs
+    for w in sel.windows[:10]:
+        i = obs.codes.index(w.code)
+        c = "ZRT".index(w.component)
+        first = min(
+            a.time
+            for a in model.get_travel_times(depth, float(obs.distance_deg[i]), ["p", "P", "Pdiff"])
+        )
+        end = math.floor((first - band.min_period_s - obs.t0_s) / obs.dt_s)
+        noise = np.abs(obs.data[i, c, :end]).max()
+        a = round((w.start_s - obs.t0_s) / obs.dt_s)
+        b = round((w.end_s - obs.t0_s) / obs.dt_s)
+        assert w.snr == pytest.approx(np.abs(obs.data[i, c, a : b + 1]).max() / noise)
+    with pytest.raises(SeisfocError, match="source depth"):
+        win.select_windows(res.obs, res.syn["CMT"], band, tuning=tuning)
