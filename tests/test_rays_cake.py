@@ -14,11 +14,13 @@ import math
 
 import numpy as np
 import pytest
+from support.pyrocko import import_pyrocko
 
 from seisfoc.rays import trace
 from seisfoc.velocity import LayeredModel
 
-cake = pytest.importorskip("pyrocko.cake")
+# without pyrocko these tests fail (never skip): scripts/install_pyrocko.sh
+cake = import_pyrocko("cake")
 
 FLAT_RADIUS_M = 6.371e10
 
