@@ -373,7 +373,13 @@ def converged(start: CMTSolution, new: CMTSolution, tolerance: float) -> bool:
 
 
 def variance_reduction(chi_before: np.ndarray, chi_after: np.ndarray, weights: np.ndarray) -> float:
-    """``1 - sum w chi_after / sum w chi_before``."""
+    """``1 - sum w chi_after / sum w chi_before``.
+
+    Raises
+    ------
+    InversionError
+        When the starting misfit is zero (the data are fitted exactly: nothing to reduce).
+    """
     denom = float(np.sum(weights * chi_before))
     if not denom > 0.0:
         raise InversionError("variance reduction undefined: the starting misfit is zero")
@@ -405,7 +411,7 @@ class InversionResult:
     condition_number: float
     chi_before: np.ndarray  # (n_win,)
     chi_after_linear: np.ndarray  # (n_win,)
-    variance_reduction_linear: float
+    variance_reduction_linear: float  # NaN when the starting misfit is zero
     constraint: str  # "none", "zero_trace", "double_couple"
     damping: float
     bootstrap_mean: np.ndarray | None = None  # (n_par,) new parameter values
@@ -439,7 +445,11 @@ class InversionResult:
             "new_values": listed(self.new_values),
             "scale": listed(self.scale),
             "condition_number": self.condition_number,
-            "variance_reduction_linear": self.variance_reduction_linear,
+            "variance_reduction_linear": (
+                self.variance_reduction_linear
+                if math.isfinite(self.variance_reduction_linear)
+                else None
+            ),
             "constraint": self.constraint,
             "damping": self.damping,
             "bootstrap_mean": listed(self.bootstrap_mean),
@@ -528,7 +538,10 @@ def invert(
     new, notes = apply_update(cmt, parameters, dm)
     chi_before = meas.chi
     chi_after = _linear_chi(meas, dm)
-    vr = variance_reduction(chi_before, chi_after, w)
+    try:
+        vr = variance_reduction(chi_before, chi_after, w)
+    except InversionError:  # exact fit: nothing to reduce
+        vr = math.nan
     result = InversionResult(
         parameters=parameters,
         start=cmt,
@@ -551,7 +564,7 @@ def invert(
     result.moment_change = moment_change(cmt, new)
     result.epicentre_shift_km = epicentre_shift_km(cmt, new)
     result.depth_shift_km = new.centroid_depth_km - cmt.centroid_depth_km
-    result.flags = flags(cmt, new, vr, fl)
+    result.flags = flags(cmt, new, vr if math.isfinite(vr) else None, fl)
     return result
 
 

@@ -342,3 +342,12 @@ def test_batched_bootstrap_solver_equals_the_single_solver(zero_trace, damping):
         assert ok[d]
         np.testing.assert_allclose(dm[d], single, rtol=1e-9, atol=1e-12 * np.abs(single).max())
     assert ok[2] == (damping > 0)
+
+
+def test_exact_fit_gives_no_variance_reduction_and_no_error():
+    p = make_problem()  # observed = reference synthetics
+    m, w, r = _run(p, _config())
+    np.testing.assert_allclose(r.dm[:6], 0.0, atol=1e-12 * 4e26)  # the trace made exactly 0
+    assert math.isnan(r.variance_reduction_linear)
+    assert r.flags == []
+    assert r.as_dict()["variance_reduction_linear"] is None
