@@ -31,7 +31,7 @@ module gridsearch
   implicit none
   private
   public :: GRID_BAXIS, GRID_SDR, ray_vectors, grid_counts, grid_total, &
-            scan_grid, mechanism_misfit, sdr_from_normal_slip
+            scan_grid, mechanism_misfit, sdr_from_normal_slip, pool_trials, grid_log_likelihood
 
   integer, parameter :: GRID_BAXIS = 1, GRID_SDR = 2
   real(dp), parameter :: deg = acos(-1.0_dp) / 180.0_dp
@@ -269,6 +269,100 @@ contains
       end do
     end do
   end subroutine scan_grid
+
+  !> Perturbation trials over a whole grid in one call (HASH's acceptable sets). For trial
+  !> t with polarities polarity(:, t) and rays gamma(:, :, t), every grid mechanism's misfit
+  !> is computed; the trial's smallest misfit is trial_min(t) and a mechanism is accepted
+  !> when its misfit <= max(trial_min(t) + allowance, floor_misfit) + slack_misfit.
+  !> counts(k) is the number of trials that accept grid mechanism k (grid order, as
+  !> scan_grid), misfit0 and stdr0 those of trial 1 (usually the unperturbed data).
+  subroutine pool_trials(kind, step_deg, polarity, gamma, weight, nodal_threshold, allowance, &
+                         floor_misfit, slack_misfit, counts, trial_min, misfit0, stdr0)
+    integer, intent(in) :: kind
+    real(dp), intent(in) :: step_deg, polarity(:, :), gamma(:, :, :), weight(:), nodal_threshold
+    real(dp), intent(in) :: allowance, floor_misfit, slack_misfit
+    real(dp), intent(out) :: counts(:), trial_min(:), misfit0(:), stdr0(:)
+    real(dp), allocatable :: x(:, :), y(:, :), z(:, :), par1(:), par2(:), angle(:), c(:), s(:)
+    real(dp), allocatable :: mis(:, :), amp(:)
+    real(dp) :: total_weight, limit
+    integer :: n_outer, n_inner, m, t, k, i0
+
+    call grid_counts(kind, step_deg, n_outer, n_inner)
+    allocate (x(3, n_outer), y(3, n_outer), z(3, n_outer), par1(n_outer), par2(n_outer))
+    allocate (angle(n_inner), c(n_inner), s(n_inner), mis(n_inner, n_outer), amp(n_inner))
+    call outer_vectors(kind, step_deg, n_outer, x, y, z, par1, par2)
+    call inner_angles(kind, step_deg, angle)
+    c = cos(angle * deg)
+    s = sin(angle * deg)
+    total_weight = sum(weight)
+    if (total_weight <= 0.0_dp) total_weight = 1.0_dp
+    counts = 0.0_dp
+    do t = 1, size(polarity, 2)
+      do m = 1, n_outer
+        call outer_misfit(kind, x(:, m), y(:, m), z(:, m), c, s, polarity(:, t), gamma(:, :, t), &
+                          weight, nodal_threshold, mis(:, m), amp)
+        if (t == 1) then
+          i0 = (m - 1) * n_inner
+          misfit0(i0 + 1:i0 + n_inner) = mis(:, m)
+          stdr0(i0 + 1:i0 + n_inner) = amp / total_weight
+        end if
+      end do
+      trial_min(t) = minval(mis)
+      limit = max(trial_min(t) + allowance, floor_misfit) + slack_misfit
+      do m = 1, n_outer
+        i0 = (m - 1) * n_inner
+        do k = 1, n_inner
+          if (mis(k, m) <= limit) counts(i0 + k) = counts(i0 + k) + 1.0_dp
+        end do
+      end do
+    end do
+  end subroutine pool_trials
+
+  !> Log-likelihood of every grid mechanism (grid order, as scan_grid): the sum over the
+  !> readings of weight(j) * table(k), k the nearest table index of x = polarity(j) * A /
+  !> scale(j), the table sampling a function of x on [x0, x0 + (size - 1) * dx].
+  subroutine grid_log_likelihood(kind, step_deg, polarity, gamma, weight, scale, table, x0, dx, loglike)
+    integer, intent(in) :: kind
+    real(dp), intent(in) :: step_deg, polarity(:), gamma(:, :), weight(:), scale(:), table(:), x0, dx
+    real(dp), intent(out) :: loglike(:)
+    real(dp), allocatable :: x(:, :), y(:, :), z(:, :), par1(:), par2(:), angle(:), c(:), s(:), acc(:)
+    real(dp) :: xg, yg, zg, a, f, inv_dx
+    integer :: n_outer, n_inner, m, j, k, i0, idx, n_table
+
+    call grid_counts(kind, step_deg, n_outer, n_inner)
+    allocate (x(3, n_outer), y(3, n_outer), z(3, n_outer), par1(n_outer), par2(n_outer))
+    allocate (angle(n_inner), c(n_inner), s(n_inner), acc(n_inner))
+    call outer_vectors(kind, step_deg, n_outer, x, y, z, par1, par2)
+    call inner_angles(kind, step_deg, angle)
+    c = cos(angle * deg)
+    s = sin(angle * deg)
+    inv_dx = 1.0_dp / dx
+    n_table = size(table)
+    do m = 1, n_outer
+      acc = 0.0_dp
+      do j = 1, size(polarity)
+        xg = dot_product(x(:, m), gamma(:, j))
+        yg = dot_product(y(:, m), gamma(:, j))
+        f = 2.0_dp * polarity(j) / scale(j)
+        if (kind == GRID_SDR) then
+          zg = dot_product(z(:, m), gamma(:, j))
+          do k = 1, n_inner
+            a = f * xg * (c(k) * yg + s(k) * zg)
+            idx = min(max(nint((a - x0) * inv_dx) + 1, 1), n_table)
+            acc(k) = acc(k) + weight(j) * table(idx)
+          end do
+        else
+          do k = 1, n_inner
+            a = f * (c(k) * xg + s(k) * yg) * (c(k) * yg - s(k) * xg)
+            idx = min(max(nint((a - x0) * inv_dx) + 1, 1), n_table)
+            acc(k) = acc(k) + weight(j) * table(idx)
+          end do
+        end if
+      end do
+      i0 = (m - 1) * n_inner
+      loglike(i0 + 1:i0 + n_inner) = acc
+    end do
+  end subroutine grid_log_likelihood
 
   !> Misfit and stdr of given mechanisms (strike, dip, rake in degrees), in blocks so that
   !> the inner loop runs over mechanisms for one reading.

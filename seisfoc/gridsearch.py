@@ -506,7 +506,10 @@ def _mean_kagan_to_set(t, b, p, rows, chunk=512):
 
 
 def preferred_from_set(
-    acceptable: AcceptableSet, method: str = "average", max_iterations: int = 50
+    acceptable: AcceptableSet,
+    method: str = "average",
+    max_iterations: int = 50,
+    weights: np.ndarray | None = None,
 ) -> NodalPlane:
     """A representative mechanism of the acceptable set.
 
@@ -515,7 +518,9 @@ def preferred_from_set(
     equivalent forms ((n, s), (-n, -s), (s, n), (-s, -n)) closest to the current average,
     make the two averages perpendicular and unit, until the plane stops moving.
     ``"medoid"``: the member with the smallest mean Kagan angle to all members (exact;
-    memory and time grow as n^2 in chunks, fine for tens of thousands).
+    memory and time grow as n^2 in chunks, fine for tens of thousands). ``weights`` (one
+    per member, e.g. the number of trials that accepted it) weigh the average; the
+    medoid ignores them.
     """
     n = acceptable.size
     if n == 0:
@@ -528,8 +533,14 @@ def preferred_from_set(
         )
     if method != "average":
         raise GridSearchError(f"method must be 'average' or 'medoid', got {method!r}")
-    sub = np.linspace(0, n - 1, min(n, 400)).astype(int)
-    start = sub[np.argmin(_mean_kagan_to_set(t[sub], b[sub], p[sub], np.arange(sub.size)))]
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float64)
+        if weights.shape != (n,) or np.any(weights < 0.0) or not np.sum(weights) > 0.0:
+            raise GridSearchError("weights: one non-negative number per member, not all 0")
+        start = int(np.argmax(weights))  # the most often accepted member
+    else:
+        sub = np.linspace(0, n - 1, min(n, 400)).astype(int)
+        start = sub[np.argmin(_mean_kagan_to_set(t[sub], b[sub], p[sub], np.arange(sub.size)))]
     normal, slip = normal_and_slip(acceptable.strike, acceptable.dip, acceptable.rake)
     normal, slip = np.atleast_2d(normal), np.atleast_2d(slip)
     n_ref, s_ref = normal[start], slip[start]
@@ -541,7 +552,10 @@ def preferred_from_set(
         sign[sign == 0.0] = 1.0
         n_i = sign * np.where(use_swap[:, None], slip, normal)
         s_i = sign * np.where(use_swap[:, None], normal, slip)
-        n_avg, s_avg = n_i.mean(axis=0), s_i.mean(axis=0)
+        if weights is None:
+            n_avg, s_avg = n_i.mean(axis=0), s_i.mean(axis=0)
+        else:
+            n_avg, s_avg = weights @ n_i, weights @ s_i
         # symmetric orthogonalisation: remove half the overlap from each
         overlap = n_avg @ s_avg
         n_new = n_avg - 0.5 * overlap * s_avg
