@@ -19,5 +19,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "synrad": ("seisfoc.synrad.cli", "forward amplitudes of a mechanism and their fit (SYNRAD)"),
     "compare": ("seisfoc.fps.compare_cli", "compare two mechanisms per event (PINV, FOCMEC, ...)"),
+    "fps": ("seisfoc.fps.cli", "best double couple from P polarities, clustered and graded"),
     "cmt": ("seisfoc.cmt.cli", "refine a global CMT: simulate, window, invert, report"),
 }
