@@ -701,7 +701,9 @@ def run_event(
                 result.report_files = write_result(
                     layout, result, processed0, final_processed, steps
                 )
-            summary["timings_s"] = dict(timings)
+            summary["timings_s"] = dict(timings)  # now with the report's own time
+            _write_inversion(layout, summary)
+            _rewrite_summary(Path(result.report_files["summary"]), summary)
         bar.done()
     finally:
         bar.close()
@@ -816,6 +818,12 @@ def _save_bootstrap(layout: EventLayout, samples: np.ndarray) -> None:
     np.save(buf, samples)
     layout.work.mkdir(parents=True, exist_ok=True)
     write_atomic(layout.work / "bootstrap.npy", buf.getvalue())
+
+
+def _rewrite_summary(path: Path, summary: Mapping[str, Any]) -> None:
+    from .report import dumps_json
+
+    write_atomic(path, dumps_json(summary).encode())
 
 
 def _write_inversion(layout: EventLayout, summary: Mapping[str, Any]) -> None:

@@ -98,19 +98,3 @@ def test_every_stage_one_by_one(tmp_path, capsys, instaseis_db):
     # the next linearisation is prepared about the CMT the step reached
     code, out, _ = _run(capsys, "prepare", root, "--iteration", "1", "--json")
     assert code == 0 and "iter_01" in json.loads(out)["runs"]["CMT"]
-
-
-def test_run_exits_1_when_no_window_survives(tmp_path, capsys, instaseis_db):
-    from dataclasses import replace
-
-    from seisfoc.cmt.config import load_config, write_default
-    from seisfoc.cmt.demo import make_demo_event
-
-    root = tmp_path / "ev"
-    layout, _ = make_demo_event(root, noise=0.0, max_iterations=1)
-    cfg = load_config(layout.config)
-    strict = replace(cfg, bands=tuple(replace(b, min_window_length_s=1e5) for b in cfg.bands))
-    write_default(layout.config, strict, overwrite=True)
-    code, out, _ = _run(capsys, "run", root, "--quiet", "--json")
-    assert code == 1
-    assert json.loads(out)["status"] == "insufficient_data"

@@ -102,15 +102,19 @@ def test_gauss_newton_stops_on_tolerance(tmp_path, instaseis_db):
     assert np.isfinite(result.iterations[0].vr_real)
 
 
-def test_no_usable_window_is_reported_not_a_crash(tmp_path, instaseis_db):
+def test_no_usable_window_is_reported_not_a_crash(tmp_path, capsys, instaseis_db):
     root = tmp_path / "event"
     layout, _ = make_demo_event(root, noise=0.0, max_iterations=1)
     cfg = load_config(layout.config)
     strict = replace(cfg, bands=tuple(replace(b, min_window_length_s=1e5) for b in cfg.bands))
     write_default(layout.config, strict, overwrite=True)
-    result = pipeline.run_event(root, load_config(layout.config), progress=False)
-    assert result.status == "insufficient_data"
-    assert result.final == result.start
+    # through the command line: exit status 1, the status in the JSON it prints
+    from seisfoc.cli import main
+
+    assert main(["cmt", "run", str(root), "--quiet", "--json"]) == 1
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["status"] == "insufficient_data"
+    assert printed["final"] == printed["start"]
     s = json.loads((layout.result / "summary.json").read_text())
     assert s["status"] == "insufficient_data" and s["message"]
     assert any(r["reason"] == "too_short" for r in s["rejected"])
