@@ -20,9 +20,10 @@ natural. Only numpy is imported: the drop-in executables import this module at s
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc.errors import SeisfocError
 
@@ -261,11 +262,26 @@ def tensor_to_m6_use(m_ned) -> np.ndarray:
 # -------------------------------------------------------------- strike / dip / rake
 
 
-def canonical_sdr(strike, dip, rake) -> NodalPlane:
+def canonical_sdr(strike: ArrayLike, dip: ArrayLike, rake: ArrayLike) -> NodalPlane:
     """The same plane and slip with strike in [0, 360), dip in [0, 90], rake in (-180, 180].
 
     A negative dip is the plane (strike + 180, -dip, rake + 180); a dip above 90 is the
     plane (strike + 180, 180 - dip, -rake): both describe the same normal and slip.
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+
+    Returns
+    -------
+    NodalPlane
+        ``(strike, dip, rake)``, floats or arrays of the broadcast shape.
+
+    Examples
+    --------
+    >>> canonical_sdr(-30.0, 120.0, 10.0)
+    NodalPlane(strike=150.0, dip=60.0, rake=-10.0)
     """
     f, d, l = _angles(strike, dip, rake)
     d = np.mod(d + 180.0, 360.0) - 180.0  # [-180, 180)
@@ -280,8 +296,21 @@ def canonical_sdr(strike, dip, rake) -> NodalPlane:
     return NodalPlane(*(_scalar_or_array(x) for x in (_wrap_strike(f), d, _wrap_rake(l))))
 
 
-def normal_and_slip(strike, dip, rake) -> tuple[np.ndarray, np.ndarray]:
-    """NED unit fault normal (into the hanging wall) and slip vector (A&R Box 4.4)."""
+def normal_and_slip(
+    strike: ArrayLike, dip: ArrayLike, rake: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """NED unit fault normal (into the hanging wall) and slip vector (A&R Box 4.4).
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+
+    Returns
+    -------
+    normal, slip : numpy.ndarray
+        Unit vectors of shape (..., 3) in (north, east, down).
+    """
     f, d, l = (np.radians(x) for x in _angles(strike, dip, rake))
     sf, cf, sd, cd, sl, cl = np.sin(f), np.cos(f), np.sin(d), np.cos(d), np.sin(l), np.cos(l)
     normal = np.stack([-sd * sf, sd * cf, -cd], -1)
@@ -289,8 +318,32 @@ def normal_and_slip(strike, dip, rake) -> tuple[np.ndarray, np.ndarray]:
     return normal, slip
 
 
-def moment_tensor_ned(strike, dip, rake, moment=1.0) -> np.ndarray:
-    """Double-couple tensor(s) (..., 3, 3) in NED, A&R Box 4.4, scalar moment ``moment``."""
+def moment_tensor_ned(
+    strike: ArrayLike, dip: ArrayLike, rake: ArrayLike, moment: ArrayLike = 1.0
+) -> np.ndarray:
+    """Double-couple moment tensor(s) in (north, east, down), A&R Box 4.4.
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+    moment : float or array_like
+        Scalar moment, in the unit the tensor is wanted in.
+
+    Returns
+    -------
+    numpy.ndarray
+        Symmetric tensor(s) of shape (..., 3, 3).
+
+    Examples
+    --------
+    A vertical strike-slip fault striking north is M_NE = M_EN = M0:
+
+    >>> moment_tensor_ned(0.0, 90.0, 0.0, 2.0).round(12) + 0.0
+    array([[0., 2., 0.],
+           [2., 0., 0.],
+           [0., 0., 0.]])
+    """
     f, d, l, m0 = _angles(strike, dip, rake, moment)
     f, d, l = np.radians(f), np.radians(d), np.radians(l)
     sd, s2d, cd, c2d = np.sin(d), np.sin(2 * d), np.cos(d), np.cos(2 * d)
@@ -304,8 +357,23 @@ def moment_tensor_ned(strike, dip, rake, moment=1.0) -> np.ndarray:
     return _symmetric(mnn, mee, mdd, mne, mnd, med)
 
 
-def moment_tensor_use(strike, dip, rake, moment=1.0) -> np.ndarray:
-    """Double-couple tensor(s) in (up, south, east), the Harvard/Global CMT frame."""
+def moment_tensor_use(
+    strike: ArrayLike, dip: ArrayLike, rake: ArrayLike, moment: ArrayLike = 1.0
+) -> np.ndarray:
+    """Double-couple tensor(s) in (up, south, east), the Harvard/Global CMT frame.
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+    moment : float or array_like
+        Scalar moment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Tensor(s) of shape (..., 3, 3) with rows and columns (r, t, p).
+    """
     return ned_to_use(moment_tensor_ned(strike, dip, rake, moment))
 
 
@@ -337,8 +405,25 @@ def sdr_from_normal_slip(normal, slip, frame: str = "ned") -> NodalPlane:
     return canonical_sdr(strike, dip, rake)
 
 
-def auxiliary_plane(strike, dip, rake) -> NodalPlane:
-    """The other nodal plane of the double couple (normal and slip exchanged)."""
+def auxiliary_plane(strike: ArrayLike, dip: ArrayLike, rake: ArrayLike) -> NodalPlane:
+    """The other nodal plane of the double couple (normal and slip exchanged).
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+
+    Returns
+    -------
+    NodalPlane
+        The auxiliary plane, canonical.
+
+    Examples
+    --------
+    >>> plane = auxiliary_plane(125.0, 55.0, -70.0)
+    >>> [round(float(x), 1) for x in plane]
+    [272.6, 39.7, -116.0]
+    """
     normal, slip = normal_and_slip(strike, dip, rake)
     return sdr_from_normal_slip(slip, normal)
 
@@ -352,6 +437,23 @@ def sdr_from_pt(p_axis, t_axis, frame: str = "ned") -> tuple[NodalPlane, NodalPl
 
     n = (T + P)/sqrt 2 and s = (T - P)/sqrt 2 give one plane, n and s exchanged the other;
     the signs of the axes only decide which of the two comes first.
+
+    Parameters
+    ----------
+    p_axis, t_axis : array_like or Axis
+        Vectors along the P and T axes (shape (..., 3), any length, perpendicular).
+    frame : {"ned", "use"}
+        Frame of the vectors.
+
+    Returns
+    -------
+    tuple of NodalPlane
+        The two planes.
+
+    Raises
+    ------
+    MechanismError
+        The axes are not perpendicular.
     """
     p = _axis_vector(p_axis, "P axis")
     t = _axis_vector(t_axis, "T axis")
@@ -398,14 +500,41 @@ def eigenvalues(m_ned) -> np.ndarray:
 
 
 def principal_axes(m_ned) -> PrincipalAxes:
-    """T, B, P axes (eigenvectors of the largest, middle and smallest eigenvalue)."""
+    """T, B, P axes (eigenvectors of the largest, middle and smallest eigenvalue).
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Moment tensor(s) of shape (..., 3, 3) in (north, east, down).
+
+    Returns
+    -------
+    PrincipalAxes
+        The axes (trend, plunge in the lower hemisphere, vector) and the eigenvalues.
+    """
     values, vectors = _eigh_descending(_as_tensor(m_ned))
     t, b, p = (axis_from_vector(vectors[..., :, k]) for k in range(3))
     return PrincipalAxes(t, b, p, values)
 
 
 def nodal_planes(m_ned) -> tuple[NodalPlane, NodalPlane]:
-    """Both nodal planes of the largest double couple of a tensor."""
+    """Both nodal planes of the largest double couple of a tensor.
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Moment tensor(s) of shape (..., 3, 3) in (north, east, down).
+
+    Returns
+    -------
+    tuple of NodalPlane
+        The two planes (from the T and P eigenvectors).
+
+    Raises
+    ------
+    MechanismError
+        The tensor is isotropic.
+    """
     values, vectors = _eigh_descending(_as_tensor(m_ned))
     if np.any(values[..., 0] - values[..., 2] <= 1e-12 * np.max(np.abs(values), axis=-1)):
         raise MechanismError("moment tensor is isotropic: it has no nodal planes")
@@ -413,7 +542,18 @@ def nodal_planes(m_ned) -> tuple[NodalPlane, NodalPlane]:
 
 
 def double_couple(strike, dip, rake) -> DoubleCouple:
-    """Both planes, normal and slip, and T, B, P axes of a strike/dip/rake."""
+    """Both planes, normal and slip, and T, B, P axes of a strike/dip/rake.
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+
+    Returns
+    -------
+    DoubleCouple
+        The canonical plane, the auxiliary plane, normal, slip and the three axes.
+    """
     plane1 = canonical_sdr(strike, dip, rake)
     normal, slip = normal_and_slip(*plane1)
     t = (normal + slip) / _SQRT2
@@ -452,14 +592,33 @@ def _tbp_frame(mechanism) -> np.ndarray:
 _FRAME_SYMMETRIES = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=float)
 
 
-def kagan_angle(mechanism1, mechanism2):
+def kagan_angle(mechanism1: Any, mechanism2: Any) -> float | np.ndarray:
     """Smallest rotation (degrees, 0 to 120) taking one P-T-B frame to the other.
 
-    A mechanism is a ``(strike, dip, rake)`` triple (a tuple, list or :class:`NodalPlane`
-    whose items may be arrays) or a numpy tensor of shape (..., 3, 3) in NED (any frame
-    works if both are in the same one). The four symmetric choices of the double couple
-    frame are tried; the angle is computed from both sine and cosine of the rotation so
-    that it is accurate near 0.
+    The four symmetric choices of the double couple frame are tried; the angle is
+    computed from both sine and cosine of the rotation so that it is accurate near 0.
+
+    Parameters
+    ----------
+    mechanism1, mechanism2 : tuple or numpy.ndarray
+        A ``(strike, dip, rake)`` triple (a tuple, list or :class:`NodalPlane` whose
+        items may be arrays) or a numpy tensor of shape (..., 3, 3) in NED (any frame
+        works if both are in the same one).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Kagan (1991) angle(s) in degrees.
+
+    Examples
+    --------
+    The two planes of one double couple are the same mechanism; the same plane with
+    the opposite slip is 90 degrees away:
+
+    >>> round(float(kagan_angle((0.0, 90.0, 0.0), (90.0, 90.0, 180.0))), 9)
+    0.0
+    >>> round(float(kagan_angle((0.0, 90.0, 0.0), (0.0, 90.0, 180.0))), 9)
+    90.0
     """
     e1, e2 = _tbp_frame(mechanism1), _tbp_frame(mechanism2)
     r = np.swapaxes(e1, -1, -2) @ e2
@@ -476,11 +635,28 @@ def kagan_angle(mechanism1, mechanism2):
 # ------------------------------------------------------------------- P-wave polarity
 
 
-def p_radiation(strike, dip, rake, takeoff_deg, azimuth_deg):
+def p_radiation(
+    strike: ArrayLike,
+    dip: ArrayLike,
+    rake: ArrayLike,
+    takeoff_deg: ArrayLike,
+    azimuth_deg: ArrayLike,
+) -> float | np.ndarray:
     """Far-field P radiation of a double couple, A&R eq. 4.89 (unit moment).
 
-    Take-off angle from the downward vertical, azimuth from north (event to station).
-    Positive means compression (first motion up) at the station.
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+    takeoff_deg : float or array_like
+        Take-off angle from the downward vertical (degrees).
+    azimuth_deg : float or array_like
+        Azimuth from north, event to station (degrees).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Radiation in [-1, 1]; positive means compression (first motion up).
     """
     f, d, l, i, phi = (np.radians(x) for x in _angles(strike, dip, rake, takeoff_deg, azimuth_deg))
     a = phi - f
@@ -493,15 +669,53 @@ def p_radiation(strike, dip, rake, takeoff_deg, azimuth_deg):
     )
 
 
-def predicted_polarity(strike, dip, rake, takeoff_deg, azimuth_deg) -> np.ndarray:
-    """Sign of the P radiation: +1 compression, -1 dilatation, 0 on a nodal plane."""
+def predicted_polarity(
+    strike: ArrayLike,
+    dip: ArrayLike,
+    rake: ArrayLike,
+    takeoff_deg: ArrayLike,
+    azimuth_deg: ArrayLike,
+) -> np.ndarray:
+    """Sign of the P radiation: +1 compression, -1 dilatation, 0 on a nodal plane.
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+    takeoff_deg, azimuth_deg : float or array_like
+        Ray take-off angle (from down) and azimuth (from north), degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 signs of the broadcast shape.
+    """
     return np.sign(p_radiation(strike, dip, rake, takeoff_deg, azimuth_deg)).astype(np.int8)
 
 
-def polarity_agreement(strike, dip, rake, takeoff_deg, azimuth_deg, polarity) -> PolarityAgreement:
+def polarity_agreement(
+    strike: ArrayLike,
+    dip: ArrayLike,
+    rake: ArrayLike,
+    takeoff_deg: ArrayLike,
+    azimuth_deg: ArrayLike,
+    polarity: ArrayLike,
+) -> PolarityAgreement:
     """PINV's consistency count: A * p > 0 consistent, < 0 inconsistent, 0 neither.
 
-    ``polarity`` is +1 (compression, C/U) or -1 (dilatation, D) per reading.
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Aki & Richards angles in degrees (arrays broadcast together).
+    takeoff_deg, azimuth_deg : float or array_like
+        Ray take-off angle (from down) and azimuth (from north), degrees.
+    polarity : array_like
+        +1 (compression, C/U) or -1 (dilatation, D) per reading.
+
+    Returns
+    -------
+    PolarityAgreement
+        Numbers of consistent, inconsistent and nodal readings.
     """
     amplitude = np.asarray(p_radiation(strike, dip, rake, takeoff_deg, azimuth_deg))
     product = amplitude * np.asarray(polarity, dtype=np.float64)
@@ -542,6 +756,21 @@ def largest_double_couple(m_ned) -> LargestDoubleCouple:
 
     Eigenvalues are those of the deviatoric part (the isotropic part is reported apart);
     the nodal planes are :func:`nodal_planes`.
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Moment tensor(s) of shape (..., 3, 3) in (north, east, down).
+
+    Returns
+    -------
+    LargestDoubleCouple
+        Scalar moment, CLVD moment, isotropic part and the deviatoric eigenvalues.
+
+    Raises
+    ------
+    MechanismError
+        The tensor is purely isotropic.
     """
     m, values = _deviatoric_eigenvalues(m_ned)
     lt, lp = values[..., 0], values[..., 2]
@@ -563,9 +792,23 @@ def double_couple_tensor(m_ned) -> np.ndarray:
 
 
 def jost_herrmann(m_ned) -> JostHerrmann:
-    """Jost & Herrmann (1989) DC/CLVD split of the deviatoric part (see :class:`JostHerrmann`).
+    """Jost & Herrmann (1989) DC/CLVD split of the deviatoric part.
 
-    epsilon is 0 for a pure double couple and +-0.5 for a pure CLVD.
+    Parameters
+    ----------
+    m_ned : array_like
+        Moment tensor(s) of shape (..., 3, 3) in (north, east, down).
+
+    Returns
+    -------
+    JostHerrmann
+        epsilon (0 for a pure double couple, +-0.5 for a pure CLVD), the DC and CLVD
+        moments and percentages, the isotropic part and the deviatoric eigenvalues.
+
+    Raises
+    ------
+    MechanismError
+        The tensor is purely isotropic.
     """
     m, values = _deviatoric_eigenvalues(m_ned)
     order = np.argsort(np.abs(values), axis=-1)
@@ -583,8 +826,19 @@ def jost_herrmann(m_ned) -> JostHerrmann:
     )
 
 
-def scalar_moment(m_ned):
-    """Scalar moment of the largest double couple, (l_T - l_P)/2 (Ebel; GCMT's best DC)."""
+def scalar_moment(m_ned: ArrayLike) -> float | np.ndarray:
+    """Scalar moment of the largest double couple, (l_T - l_P)/2 (Ebel; GCMT's best DC).
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Moment tensor(s) of shape (..., 3, 3).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The moment, in the unit of the tensor.
+    """
     values = eigenvalues(m_ned)
     return _scalar_or_array((values[..., 0] - values[..., 2]) / 2.0)
 
@@ -595,16 +849,48 @@ def scalar_moment_frobenius(m_ned):
     return _scalar_or_array(np.sqrt(np.sum(m * m, axis=(-2, -1)) / 2.0))
 
 
-def moment_magnitude(moment_dyne_cm):
-    """Mw = 2/3 log10 M0[dyne-cm] - 10.7 (Hanks & Kanamori 1979)."""
+def moment_magnitude(moment_dyne_cm: ArrayLike) -> float | np.ndarray:
+    """Mw = 2/3 log10 M0[dyne-cm] - 10.7 (Hanks & Kanamori 1979).
+
+    Parameters
+    ----------
+    moment_dyne_cm : float or array_like
+        Scalar moment(s) in dyne-cm, positive.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Moment magnitude.
+
+    Raises
+    ------
+    MechanismError
+        A moment that is not positive and finite.
+
+    Examples
+    --------
+    >>> round(float(moment_magnitude(1e25)), 4)
+    5.9667
+    """
     m0 = np.asarray(moment_dyne_cm, dtype=np.float64)
     if not np.all(np.isfinite(m0)) or np.any(m0 <= 0.0):
         raise MechanismError("scalar moment must be positive and finite")
     return _scalar_or_array(2.0 / 3.0 * np.log10(m0) - 10.7)
 
 
-def moment_dyne_cm_from_magnitude(mw):
-    """Inverse of :func:`moment_magnitude`: M0 in dyne-cm."""
+def moment_dyne_cm_from_magnitude(mw: ArrayLike) -> float | np.ndarray:
+    """Inverse of :func:`moment_magnitude`: M0 in dyne-cm.
+
+    Parameters
+    ----------
+    mw : float or array_like
+        Moment magnitude(s).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Scalar moment(s) in dyne-cm.
+    """
     mw = np.asarray(mw, dtype=np.float64)
     if not np.all(np.isfinite(mw)):
         raise MechanismError("magnitude contains NaN or infinity")

@@ -131,7 +131,7 @@ def _phase_letter(phase: str) -> str:
 
 def path_segments(
     model: LayeredModel, source_depth_km: float, phase: str = "P", mode: str = "modern"
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """The layers a direct up-going ray crosses, surface first.
 
     Returns ``(h, v_top, v_bottom, source_velocity)``: thickness (km) and the velocities
@@ -226,13 +226,21 @@ def trace(
     from seisfoc import _kernels
 
     r_tol = _check_tol(tol)
-    h, v_top, v_bot, v_src = path_segments(model, source_depth_km, phase, mode)
-    segments = [np.ascontiguousarray(a, dtype=np.float64) for a in (h, v_top, v_bot)]
-    if not (all(np.all(np.isfinite(a)) for a in segments) and math.isfinite(v_src)):
+    h, v_top, v_bot, v_src = _segments(model, source_depth_km, phase, mode)
+    if not (all(np.all(np.isfinite(a)) for a in (h, v_top, v_bot)) and math.isfinite(v_src)):
         raise ModelError("the velocity model has non-finite values", model.source)
     x, usable = _distances(distances_km)
-    out = _kernels.rays_trace(*segments, float(v_src), np.where(usable, x, 0.0), r_tol)
+    out = _kernels.rays_trace(h, v_top, v_bot, v_src, np.where(usable, x, 0.0), r_tol)
     return _rays(out, x, usable, strict, v_src, float(v_top[0]), source_depth_km, phase, mode)
+
+
+def _segments(
+    model: LayeredModel, source_depth_km: float, phase: str, mode: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """path_segments as contiguous float64 arrays and a float, for the kernels."""
+    h, v_top, v_bot, v_src = path_segments(model, source_depth_km, phase, mode)
+    h, v_top, v_bot = (np.ascontiguousarray(a, dtype=np.float64) for a in (h, v_top, v_bot))
+    return h, v_top, v_bot, float(v_src)
 
 
 def _check_tol(tol: float) -> float:
@@ -336,11 +344,10 @@ class RayPath:
     ) -> None:
         from seisfoc import _raymodel
 
-        h, v_top, v_bot, v_src = path_segments(model, source_depth_km, phase, mode)
+        h, v_top, v_bot, v_src = _segments(model, source_depth_km, phase, mode)
         self._wrapped = _raymodel.raymodel
         self._path = self._wrapped.ray_path()
-        segments = [np.ascontiguousarray(a, dtype=np.float64) for a in (h, v_top, v_bot)]
-        status = self._wrapped.path_set(self._path, h.size, *segments, float(v_src))
+        status = self._wrapped.path_set(self._path, h.size, h, v_top, v_bot, v_src)
         if status != 0:
             raise ModelError(
                 "the ray path has a negative thickness or a bad velocity", model.source
