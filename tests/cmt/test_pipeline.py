@@ -119,3 +119,77 @@ def test_no_usable_window_is_reported_not_a_crash(tmp_path, capsys, instaseis_db
     assert s["status"] == "insufficient_data" and s["message"]
     assert any(r["reason"] == "too_short" for r in s["rejected"])
     assert "insufficient_data" in (layout.result / "report.txt").read_text()
+
+
+def _as_ascii(output_dir, centroid_time) -> None:
+    """Replace a run's SAC outputs by SPECFEM ASCII files of the same samples."""
+    from seisfoc.cmt import ingest
+
+    record = ingest.read_output_files(output_dir, centroid_time)
+    for path in output_dir.glob("*.sem.sac"):
+        path.unlink()
+    for code, comps in record.traces.items():
+        for comp, tr in comps.items():
+            times = tr.t0_s + tr.dt_s * np.arange(tr.data.size)
+            np.savetxt(output_dir / f"{code}.MX{comp}.sem.ascii",
+                       np.column_stack([times, tr.data]), fmt="%15.7E")  # fmt: skip
+
+
+def _as_asdf(output_dir, centroid_time) -> None:
+    """Replace a run's SAC outputs by one ASDF file (absolute times, tag synthetic)."""
+    import pyasdf
+    from obspy import Stream, Trace, UTCDateTime
+    from seisfoc.cmt import ingest
+
+    record = ingest.read_output_files(output_dir, centroid_time)
+    for path in output_dir.glob("*.sem.sac"):
+        path.unlink()
+    stream = Stream()
+    for code, comps in record.traces.items():
+        net, sta = code.split(".")
+        for comp, tr in comps.items():
+            trace = Trace(tr.data.copy())
+            trace.stats.network, trace.stats.station = net, sta
+            trace.stats.location, trace.stats.channel = "S1", "MX" + comp
+            trace.stats.delta = tr.dt_s
+            trace.stats.starttime = UTCDateTime(centroid_time) + tr.t0_s
+            stream += trace
+    ds = pyasdf.ASDFDataSet(str(output_dir / "synthetics.h5"), mode="w")
+    ds.add_waveforms(stream, tag="synthetic")
+    del ds
+
+
+def test_specfem_ascii_and_asdf_outputs_give_the_same_inversion(tmp_path, instaseis_db):
+    """Outputs made elsewhere in SPECFEM's layout are handed to the later stages as they
+    are and give the inversion the instaseis SAC outputs of the same sources give."""
+    import shutil
+
+    from seisfoc.cmt import prepare
+
+    root = tmp_path / "sac"
+    layout, _ = make_demo_event(root, noise=0.05, seed=3, max_iterations=1)
+    cfg = load_config(layout.config)
+    pipeline.stage_prepare(layout, cfg, 0)
+    pipeline.stage_simulate(layout, cfg, 0)
+    processed = pipeline.stage_process(layout, cfg, 0)
+    selection = pipeline.stage_window(layout, cfg, processed, 0)
+    reference = pipeline.invert_once(layout, cfg, 0)
+    assert len(selection.windows) > 20
+    runs = prepare.read_runs(layout, 0)
+    for fmt, convert in (("ascii", _as_ascii), ("asdf", _as_asdf)):
+        other_root = tmp_path / fmt
+        shutil.copytree(root, other_root, ignore=shutil.ignore_patterns("processed", "result"))
+        other, _ = pipeline.load_event(other_root)
+        for run, cmt in runs.items():
+            convert(other.run_output(run, 0), cmt.centroid_time)
+        other_cfg = load_config(other.config)
+        pipeline.stage_process(other, other_cfg, 0)
+        step = pipeline.invert_once(other, other_cfg, 0)  # the windows picked on SAC
+        assert step.measurements.n_windows == reference.measurements.n_windows
+        scale = np.abs(reference.update) + np.abs(
+            np.concatenate([[reference.cmt.scalar_moment_dyne_cm] * 6, [1.0, 0.01, 0.01]])
+        )
+        # ASCII holds 8 significant digits, ASDF the float32 samples of the SAC files
+        tolerance = 1e-5 if fmt == "ascii" else 1e-9
+        np.testing.assert_allclose(step.update / scale, reference.update / scale,
+                                   rtol=0, atol=tolerance, err_msg=fmt)  # fmt: skip
