@@ -181,8 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0
+    import numpy as np
+
     try:
-        return run(".")
+        with np.errstate(all="ignore"):  # results are checked for finiteness in run()
+            return run(".")
     except SeisfocError as err:
         message = str(err)
     except BrokenPipeError:

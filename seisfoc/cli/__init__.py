@@ -78,8 +78,16 @@ def run_reporting_errors(program: str, run: Callable[[Any], int | None], args: A
     int
         The exit status.
     """
+    import warnings
+
+    import numpy as np
+
     try:
-        return int(run(args) or 0)
+        # no raw numpy warning reaches the terminal: a floating-point overflow or invalid
+        # value shows up as a non-finite result, which the programs check and report
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy(\.|$)")
+            return int(run(args) or 0)
     except SeisfocError as err:
         print(f"{program}: error: {err}", file=sys.stderr)
         return 1
