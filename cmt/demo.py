@@ -365,7 +365,8 @@ def make_demo_event(
     max_iterations
         Gauss-Newton iterations at most (written into the configuration).
     database
-        ``"auto"`` or the path of an instaseis database.
+        ``"auto"`` (the bundled database, fetched into the cache when it is not there) or
+        the path of an instaseis database.
     weights
         Window weight preset written into the configuration (``none``, ``gcmt3d``,
         ``pycmt3d``).
@@ -378,6 +379,10 @@ def make_demo_event(
 
     root = Path(out)
     _check_out(root)
+    if database == "auto":  # a fresh machine: fetch the bundled database once
+        from .database import fetch
+
+        fetch(warm_numba=False)
     event = demo_event()
     layout = EventLayout(root)
     try:
