@@ -102,6 +102,7 @@ def main(argv=None) -> int:
     compare_held_path(model, args.depth, args.phase, dist, args.repeat)
 
     import pyrocko.cake as cake
+
     t_ours = best_time(lambda: trace(model, args.depth, dist, args.phase), max(args.repeat, 20))
 
     with flat_earth(cake):

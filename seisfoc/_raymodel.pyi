@@ -22,6 +22,8 @@ class _Raymodel:
         v_bottom: np.ndarray,
         v_takeoff: float,
     ) -> int: ...
-    def path_trace(self, path: _RayPath, n: int, dist: np.ndarray, tol: float, *out: Any) -> None: ...
+    def path_trace(
+        self, path: _RayPath, n: int, dist: np.ndarray, tol: float, *out: Any
+    ) -> None: ...
 
 raymodel: _Raymodel
