@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from seisfoc import _kernels  # type: ignore[attr-defined]  # f2py extension, no stubs
+from seisfoc import _kernels
 from seisfoc.errors import InversionError
 
 #: relative singular-value cut-off of the generalised inverse
