@@ -83,6 +83,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("run", help="every stage with the Gauss-Newton iterations and the report")
     _event(p)
+    p.add_argument(
+        "--reselect-windows",
+        action="store_true",
+        help="pick the windows again on every iteration's synthetics (default: once, on "
+        "the start's, kept for every iteration)",
+    )
     _progress(p)
     _json(p)
 
@@ -231,7 +237,9 @@ def _run(args) -> int:
     from .pipeline import load_event, run_event
 
     layout, cfg = load_event(args.event_dir)
-    result = run_event(layout.root, cfg, progress=not args.quiet)
+    result = run_event(
+        layout.root, cfg, progress=not args.quiet, reselect_windows=args.reselect_windows
+    )
     _print(args, result.summary, result.text)
     return 0 if result.status == "ok" else 1
 

@@ -15,8 +15,10 @@ simulate       <sims>/<run>/DATA                                   <sims>/<run>/
 process        data/, stations/, <sims>/<run>/OUTPUT_FILES          work/[iter_NN/]processed/
 window         processed traces of the iteration the windows are   work/windows.json
                picked on                                           (work/iter_NN/windows.json)
+measure        processed traces, windows, run CMTSOLUTIONs         (records: A_w, b_w, ...)
+weight         the measurements                                    (records: window weights)
 invert         processed traces, windows                           work/inversion.json,
-                                                                   work/iter_NN/CMTSOLUTION
+               (measure + weight + solve)                          work/iter_NN/CMTSOLUTION
 report         all of the above                                    result/
 =============  ==================================================  ===========================
 
@@ -71,6 +73,8 @@ __all__ = [
     "load_processed",
     "stage_window",
     "load_windows",
+    "stage_measure",
+    "stage_weight",
     "stage_invert",
     "invert_once",
     "stage_vr",
@@ -80,7 +84,7 @@ __all__ = [
     "STAGE_NAMES",
 ]
 
-STAGE_NAMES = ("prepare", "simulate", "process", "window", "measure", "invert", "report")
+STAGE_NAMES = ("prepare", "simulate", "process", "window", "measure", "weight", "invert", "report")
 
 
 # ----------------------------------------------------------------------------- records
@@ -431,6 +435,28 @@ def measure_windows(processed, windows, stencils, cfg: Config):
     return measure_bands(obs, syns, windows, stencils, cfg)
 
 
+def stage_measure(
+    layout: EventLayout,
+    cfg: Config,
+    iteration: int,
+    processed: Mapping[str, Any],
+    windows: Sequence[Window],
+):
+    """Per-window normal equations A_w, b_w (and cross-correlation, time shift, energies)
+    about the reference run of ``iteration``, with the derivative stencils read from its
+    run CMTSOLUTIONs; a ``measure.Measurements`` record."""
+    if not windows:
+        raise SeisfocError("no measurement windows: nothing to invert (insufficient data)")
+    return measure_windows(processed, windows, _stencils(layout, cfg, iteration), cfg)
+
+
+def stage_weight(cfg: Config, measurements) -> np.ndarray:
+    """The weight of every window (``weight.window_weights``: the ``[weight]`` preset)."""
+    from . import weight
+
+    return weight.window_weights(measurements, cfg)
+
+
 def stage_invert(
     layout: EventLayout,
     cfg: Config,
@@ -438,16 +464,14 @@ def stage_invert(
     processed: Mapping[str, Any],
     selection: WindowSelection,
 ) -> InversionStep:
-    """Measure every window, weight, solve one linearised step; write the new CMT to
+    """Measure every window, weight, solve one linearised step (:func:`stage_measure`,
+    :func:`stage_weight`, ``invert.solve``); write the new CMT to
     ``work/iter_{N+1}/CMTSOLUTION`` (the next linearisation point)."""
-    from . import invert, weight
+    from . import invert
 
     cmt = read_one_cmt(layout.run_cmtsolution("CMT", iteration))
-    if not selection.windows:
-        raise SeisfocError("no measurement windows: nothing to invert (insufficient data)")
-    stencils = _stencils(layout, cfg, iteration)
-    meas = measure_windows(processed, selection.windows, stencils, cfg)
-    weights = weight.window_weights(meas, cfg)
+    meas = stage_measure(layout, cfg, iteration, processed, selection.windows)
+    weights = stage_weight(cfg, meas)
     solution = invert.solve(meas, weights, cfg, cmt)
     update = np.asarray(solution.update, dtype=float)
     new_cmt = solution.new
