@@ -128,6 +128,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "in 31-45, misfit in 46-50, STDR in 51-55, grade in 78)",
         prime="with --write: a prime F-line instead",
     )
+    parser.add_argument(
+        "--quakeml",
+        metavar="XML",
+        help="write the solved events as QuakeML (ids from the SEISAN event ID: a second "
+        "import updates rather than duplicates; picks, arrivals, origin, magnitudes)",
+    )
     parser.add_argument("--jobs", type=int_at_least(1), default=1, help="processes (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.epilog = COLUMNS
@@ -241,7 +247,34 @@ def run(args: argparse.Namespace) -> int:
         print(_table(solved))
     if args.plot:
         failed += _plots(solved, args.plot)
+    if args.quakeml:
+        failed += _quakeml(solved, args)
     return 1 if failed else 0
+
+
+def _quakeml(results, args) -> int:
+    from seisfoc.pinv.quakeml import write_fps_quakeml
+
+    from seisfoc.io import nordic
+
+    keep, events = [], []
+    for e in results:
+        if e.result.answer is None:
+            print(f"{e.label}: not in QuakeML: {e.result.message}", file=sys.stderr)
+            continue
+        try:
+            fmt = NORDIC_FORMATS[args.nordic_format]
+            events.append(nordic.read_events(e.path, nordic_format=fmt)[e.event_index])
+        except (SeisfocError, IndexError) as err:
+            print(f"seisfoc fps: error: {err}", file=sys.stderr)
+            return 1
+        keep.append(e)
+    try:
+        write_fps_quakeml(args.quakeml, keep, events, agency=args.agency or "")
+    except SeisfocError as err:
+        print(f"seisfoc fps: error: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _as_dict(r) -> dict[str, Any]:
