@@ -53,12 +53,31 @@ def test_json_wherever_a_result_is_printed():
         assert "--json" in _options(subs[name]), name
 
 
+def _all_parsers(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every parser under ``parser`` (nested sub-commands too, as ``seisfoc cmt run``)."""
+    found = [(path, parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _all_parsers(sub, (*path, name))
+    return found
+
+
 def test_output_folder_is_out_wherever_there_is_one():
-    subs = _subparsers(build_parser()[0])
-    for name, sub in subs.items():
+    """An option whose value is a folder to write into is called ``--out``."""
+    checked = 0
+    for path, sub in _all_parsers(build_parser()[0]):
         for flag, action in _options(sub).items():
-            if action.metavar == "DIR":
-                assert flag == "--out", (name, flag)
+            text = (action.help or "").lower()
+            is_folder = action.metavar == "DIR" or (
+                "folder" in text and any(w in text for w in ("write", "create", "new", "output"))
+            )
+            if is_folder and flag.startswith("--"):
+                checked += 1
+                assert flag == "--out", (" ".join(path), flag, action.help)
+    assert checked >= 1  # seisfoc demo --out at least
 
 
 @pytest.mark.parametrize(
