@@ -52,8 +52,11 @@ def synthetic_fit(
             "the predicted amplitudes are not finite numbers: check the model and the mechanism",
             readings.path,
         )
+    # a reading on a nodal surface (predicted 0 up to rounding: 1e-9 of the largest) has no
+    # ratio; dividing by rounding noise gave ratios of 1e15 (asterisks in the table)
+    nodal = np.abs(predicted) <= 1e-9 * np.max(np.abs(predicted), initial=0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(predicted != 0.0, observed / predicted, np.nan)
+        ratio = np.where(nodal, np.nan, observed / np.where(nodal, 1.0, predicted))
     residuals = observed - predicted
     return SyntheticFit(
         predicted=predicted,

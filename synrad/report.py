@@ -67,11 +67,21 @@ def format_synrad(
             + fortran_e(sign[i] * fit.observed[i], 13, 5)
             + fortran_e(sign[i] * fit.predicted[i], 13, 5)
             + fortran_e(sign[i] * fit.residuals[i], 13, 5)
-            + fortran_f(fit.ratio[i], 12, 3)
-            + fortran_f(fit.implied_moment[i], 13, 2)
+            + _ratio_fields(fit.ratio[i], fit.implied_moment[i])
         )
     lines.append("  RMS error=" + fortran_e(fit.rms_microns, 12, 5) + " microns")
     return "\n".join(lines) + "\n"
+
+
+def _ratio_fields(ratio: float, implied: float) -> str:
+    """Ratio ``F12.3`` and implied moment ``F13.2``; a reading without a ratio (predicted
+    on a nodal surface) says ``nodal`` instead of printing NaN or asterisks."""
+    from seisfoc.io.fortran_fields import fortran_f
+
+    text = fortran_f(ratio, 12, 3) + fortran_f(implied, 13, 2)
+    if not (math.isfinite(ratio) and math.isfinite(implied)) or "*" in text:
+        return "nodal".rjust(12) + "-".rjust(13)
+    return text
 
 
 def _finite(x: float) -> float | None:

@@ -91,3 +91,20 @@ def test_amplitude_beyond_a_displacement(folder):
     done = _run(folder, ["-m", "seisfoc", "invrad", "invrad.inp"])
     msg = _one_line(done, "invrad.inp", "line 5", "amplitude")
     assert "column" in msg
+
+
+def test_synrad_nodal_reading_has_no_ratio(folder):
+    """Rake 0 puts K14's SV on a nodal surface: predicted -7e-16 (rounding), whose ratio
+    printed as asterisks in the modern output; it says ``nodal`` now."""
+    done = _run(folder, ["-m", "seisfoc", "synrad", "invrad.inp", "--sdr", "40", "70", "0",
+                         "--moment", "300"])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (row,) = [ln for ln in done.stdout.splitlines() if ln.startswith(" K14  R SV")]
+    assert "*" not in done.stdout and "NaN" not in done.stdout
+    assert row.split()[-2:] == ["nodal", "-"]
+
+
+@pytest.mark.parametrize("answer", ["40 70 15\n-1e999\n", "40 70 nan\n300\n", "40 x 15\n"])
+def test_answers_on_standard_input_say_so(folder, answer):
+    code = "import sys; from seisfoc.synrad.dropin import main; sys.exit(main([]))"
+    _one_line(_run(folder, ["-c", code], stdin=answer), "standard input")

@@ -42,7 +42,12 @@ def ask_float(
     except ValueError:
         value = float("nan")
     if not math.isfinite(value) or value <= 0:
-        raise SeisfocError(f"{what}: {text.strip()!r} is not a positive number", path, line, column)
+        raise SeisfocError(
+            f"{what} from standard input: {text.strip()!r} is not a positive number",
+            path,
+            line,
+            column,
+        )
     return value
 
 
@@ -74,8 +79,8 @@ def ask_values(prompt: str, what: str, count: int, stream: TextIO | None = None)
         try:
             value = float(token)
         except ValueError:
-            raise SeisfocError(f"{what}: {token!r} is not a number") from None
+            raise SeisfocError(f"{what} from standard input: {token!r} is not a number") from None
         if not math.isfinite(value):
-            raise SeisfocError(f"{what}: {token!r} is not a finite number")
+            raise SeisfocError(f"{what} from standard input: {token!r} is not a finite number")
         values.append(value)
     return values
