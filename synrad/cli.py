@@ -1,11 +1,14 @@
 """``seisfoc synrad``: predicted amplitudes of a mechanism and the fit to the readings.
 
-Readings from an ``invrad.inp`` or an S-file (see ``seisfoc invrad``).
+Readings from an ``invrad.inp`` or an S-file (see ``seisfoc invrad``); the table of
+observed and predicted amplitudes also as ``--json`` or ``--csv``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import sys
 
 from seisfoc.fileio import json_text
 
@@ -16,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from seisfoc.cli.options import StrikeDipRake, finite_float, positive_float
 
     add_amplitude_inputs(parser)
-    add_amplitude_outputs(parser, write=False)
+    add_amplitude_outputs(parser, write=False, csv=True)
     parser.add_argument("--sdr", nargs=3, type=finite_float, required=True,
                         action=StrikeDipRake, metavar=("STRIKE", "DIP", "RAKE"),
                         help="mechanism (deg; dip in [0, 90])")  # fmt: skip
@@ -43,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
     fit = synthetic_fit(green, inp.readings, tensor, args.moment)
     if args.json:
         print(json_text(rows_dict(inp, fit)))
+    elif args.csv:  # the rows of --json; a reading without a ratio has an empty cell
+        rows = rows_dict(inp, fit)
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
     else:
         print(format_synrad(inp, depth, *args.sdr, args.moment, fit,
                             green.radial_toward_source), end="")  # fmt: skip

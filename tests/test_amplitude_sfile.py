@@ -7,7 +7,9 @@ must give that mechanism back.
 
 from __future__ import annotations
 
+import csv
 import glob
+import io
 import json
 import os
 import re
@@ -207,6 +209,15 @@ def test_invdc_and_synrad_on_an_sfile(workdir, capsys):
     rows = _run_json(["synrad", "ev.S", "--sdr", *map(str, TRUTH), "--moment", str(M0),
                       "--json"], capsys)  # fmt: skip
     assert np.array([r["implied_moment"] for r in rows]) == pytest.approx(M0, rel=1e-3)
+    # the same table as CSV: same columns, same numbers
+    assert seisfoc_main(["synrad", "ev.S", "--sdr", *map(str, TRUTH), "--moment", str(M0),
+                         "--csv"]) == 0  # fmt: skip
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [list(r) for r in table] == [list(r) for r in rows]
+    for got, want in zip(table, rows, strict=True):
+        assert got["label"] == want["label"]
+        for key in ("observed", "predicted", "residual", "ratio", "implied_moment"):
+            assert float(got[key]) == want[key]
 
 
 def test_geometry_from_station0_when_the_lines_have_none(workdir, capsys):

@@ -95,9 +95,12 @@ def add_amplitude_inputs(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_amplitude_outputs(parser: argparse.ArgumentParser, *, write: bool) -> None:
-    """``--json``; for the programs that find a mechanism also ``--write`` and ``--plot``."""
-    add_output(parser, plot="beachball with the signed amplitudes" if write else None)
+def add_amplitude_outputs(
+    parser: argparse.ArgumentParser, *, write: bool, csv: bool = False
+) -> None:
+    """``--json`` (and ``--csv`` for a table of readings); for the programs that find a
+    mechanism also ``--write`` and ``--plot``."""
+    add_output(parser, csv=csv, plot="beachball with the signed amplitudes" if write else None)
     if write:
         add_write(parser)
 
