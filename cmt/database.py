@@ -8,7 +8,9 @@ only this folder into the cache (``$SEISFOC_CACHE`` or ``~/.cache/seisfoc``, the
 ``instaseis/100s_db_bwd_displ_only``) through a temporary folder renamed into place (a
 killed fetch never leaves half a database), checks that instaseis opens it, and computes
 one tiny seismogram so that numba compiles and caches instaseis' kernels once (about a
-minute in a fresh environment; later processes start in about a second).
+minute in a fresh environment; later processes start in a few seconds). A marker beside
+the database records the Python, numba and instaseis the warm-up was for, so that a
+repeated ``fetch`` does neither again.
 
 A user's own instaseis database (a local folder) works the same: :func:`open_database`
 takes a path, or ``"auto"`` for the cached default. The database is never committed.
@@ -295,8 +297,27 @@ def fetch(target: str | os.PathLike | None = None, *, warm_numba: bool = True) -
                     raise
     db, _ = open_database(path)
     if warm_numba:
-        warm(db)
+        marker = path.parent / ".numba-warm"
+        stamp = _environment_stamp()
+        try:
+            done = marker.read_text() == stamp
+        except OSError:
+            done = False
+        if not done:
+            warm(db)
+            try:
+                marker.write_text(stamp)
+            except OSError:
+                pass  # a read-only cache: warm again next time
     return path
+
+
+def _environment_stamp() -> str:
+    """What the numba cache of instaseis depends on (Python, numba, instaseis)."""
+    import instaseis
+    import numba
+
+    return f"{sys.executable}|{numba.__version__}|{instaseis.__version__}\n"
 
 
 def _format_info(info: DatabaseInfo) -> str:

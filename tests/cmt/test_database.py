@@ -110,3 +110,17 @@ def test_command_line_info_and_errors(instaseis_db, capsys):
     assert database.main(["info", os.path.join("no", "such", "db")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
+
+
+def test_warm_up_runs_once_per_environment(tmp_path, instaseis_db, monkeypatch):
+    archive = _fake_sdist(tmp_path, Path(instaseis_db[1].path))
+    monkeypatch.setattr(database, "_download_sdist", lambda dest: archive)
+    warmed = []
+    monkeypatch.setattr(database, "warm", lambda db: warmed.append(db) or 0.0)
+    target = tmp_path / "cache" / database.DEFAULT_NAME
+    database.fetch(target)
+    database.fetch(target)
+    assert len(warmed) == 1
+    (target.parent / ".numba-warm").write_text("another python\n")
+    database.fetch(target)
+    assert len(warmed) == 2
