@@ -94,9 +94,10 @@ _FIRST_GUESS = 4096  # room for the acceptable set in the first kernel call
 ON_PLANE = ("ignore", "error", "focmec")
 #: |A| below which ``on_plane="focmec"`` recomputes a reading in FOCMEC's single precision
 _FOCMEC_BAND = 1e-6
-#: largest acceptable set (bytes, 64 per mechanism) :func:`search` returns; beyond it a
+#: largest acceptable set (bytes, 64 per mechanism) :func:`search` returns, also the limit
+#: of pooled sets (``seisfoc pinv --uncertainty``); beyond it a
 #: :class:`GridSearchError` says how many mechanisms and which step would fit
-MEMORY_BUDGET_BYTES = 1 << 30
+MEMORY_BUDGET_BYTES = 256 << 20
 _BYTES_PER_MECHANISM = 64
 
 
@@ -270,9 +271,10 @@ def search(
         Readings on or near a nodal plane, see the module text.
     memory_budget_bytes
         Largest acceptable set returned (64 bytes per mechanism; default
-        :data:`MEMORY_BUDGET_BYTES`, 1 GiB). The grid itself is never held in memory (the
-        kernel walks it), only the acceptable set; a larger set raises
-        :class:`GridSearchError` with its size and the step that would fit.
+        :data:`MEMORY_BUDGET_BYTES`, 256 MiB: four million mechanisms, a whole 1-degree
+        grid). The grid itself is never held in memory (the kernel walks it), only the
+        acceptable set; a larger set raises :class:`GridSearchError` with its size and
+        the step that would fit.
 
     Returns
     -------
