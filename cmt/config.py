@@ -17,6 +17,7 @@ Sections::
     [weight]        window weighting (preset plus overrides)
     [invert]        parameters, constraints, damping, iterations, bootstrap
     [flags]         thresholds above which an update is flagged as large
+    [qc]            quality control of the observed traces (seisfoc.cmt.qc)
 
 The dataclass fields carry their documentation (``metadata["doc"]``), unit and range, so
 the default file, the validation and the README table come from the same definitions.
@@ -45,6 +46,7 @@ __all__ = [
     "InvertConfig",
     "PerturbationConfig",
     "ProcessConfig",
+    "QCConfig",
     "WeightConfig",
     "WEIGHT_PRESETS",
     "default_config",
@@ -379,6 +381,43 @@ class FlagsConfig:
     )
 
 
+@dataclass(frozen=True)
+class QCConfig:
+    """``[qc]``: quality control of every observed trace (:mod:`seisfoc.cmt.qc`); each
+    rejection is reported with its reason."""
+
+    enabled: bool = _opt(True, "check every observed trace before windowing")
+    max_zero_run: int = _opt(
+        10, "longest run of exactly-zero samples tolerated inside a trace (else: gap)",
+        unit="samples", low=0)  # fmt: skip
+    clip_run: int = _opt(
+        4, "a flat top is at least this many samples within clip_tolerance of the peak",
+        unit="samples", low=2)  # fmt: skip
+    clip_tolerance: float = _opt(
+        1e-5, "relative distance from the peak that counts as flat (a smooth long-period"
+        " peak sampled at 1 s stays within 1e-3 of its top for several samples)", low=0.0,
+        high=0.5)  # fmt: skip
+    clip_fraction: float = _opt(
+        0.002, "fraction of the samples in flat tops that marks a clipped trace",
+        low=0.0, high=1.0, low_open=True)  # fmt: skip
+    delta_tolerance: float = _opt(
+        1e-3, "relative tolerance between the header's sampling interval and the metadata's"
+        " (StationXML, or the SAC header's own b, e and npts)", low=0.0, low_open=True)  # fmt: skip
+    max_amplitude_ratio: float = _opt(
+        5.0,
+        "RMS of data over RMS of the reference synthetic (band-passed) beyond this factor"
+        " (or below its inverse) rejects the trace (a gain error)",
+        low=1.0,
+        low_open=True,
+    )
+    reversed_cc: float = _opt(
+        0.7, "a cross-correlation with the synthetic below minus this (and stronger than the"
+        " best positive one) rejects the trace as reversed", low=0.0, high=1.0)  # fmt: skip
+    time_shift_factor: float = _opt(
+        1.0, "the largest time shift against the synthetic allowed for a whole trace, as a"
+        " multiple of the band's max_time_shift_s", low=0.0, low_open=True)  # fmt: skip
+
+
 def _default_bands() -> tuple[BandConfig, ...]:
     return (
         BandConfig(
@@ -410,6 +449,7 @@ class Config:
     weight: WeightConfig = field(default_factory=WeightConfig)
     invert: InvertConfig = field(default_factory=InvertConfig)
     flags: FlagsConfig = field(default_factory=FlagsConfig)
+    qc: QCConfig = field(default_factory=QCConfig)
     path: Path | None = None  # the file read (None for defaults made in Python)
 
     def band(self, name: str) -> BandConfig:
@@ -432,9 +472,10 @@ _SECTIONS: dict[str, type] = {
     "weight": WeightConfig,
     "invert": InvertConfig,
     "flags": FlagsConfig,
+    "qc": QCConfig,
 }
 _SECTION_ORDER = ("event", "engine", "process", "perturbation", "band", "weight", "invert",
-                  "flags")  # fmt: skip
+                  "flags", "qc")  # fmt: skip
 
 
 _SECTION_DOC = {
@@ -447,6 +488,7 @@ _SECTION_DOC = {
     " the preset's value (the commented lines show the preset's values).",
     "invert": "The linearised inversion and the Gauss-Newton loop.",
     "flags": "An update beyond any of these thresholds is flagged as large.",
+    "qc": "Quality control of the observed traces: each rejection is reported with its reason.",
 }
 
 
@@ -611,7 +653,8 @@ def write_default(
 # ------------------------------------------------------------------------------ reading
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^(\s*)([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*=\s*")
+_KEY_PART = r"(?:[A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')"
+_KEY = re.compile(rf"^(\s*)({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=\s*")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
@@ -642,9 +685,17 @@ class _Locator:
                 continue
             key = _KEY.match(line)
             if key:
-                name = key.group(2).strip("\"'")
-                self.keys.setdefault(table, {}).setdefault(
-                    name, (number, len(key.group(1)) + 1, key.end() + 1)
+                parts = [p.strip().strip("\"'") for p in key.group(2).split(".")]
+                where = table
+                if len(parts) > 1:  # a dotted key: its last part lies in the table before it
+                    prefix = ".".join(parts[:-1])
+                    where = (f"{table[0]}.{prefix}" if table[0] else prefix, 0)
+                    self.headers.setdefault(where, number)
+                    self.keys.setdefault(table, {}).setdefault(
+                        parts[0], (number, len(key.group(1)) + 1, key.end() + 1)
+                    )
+                self.keys.setdefault(where, {}).setdefault(
+                    parts[-1], (number, len(key.group(1)) + 1, key.end() + 1)
                 )
                 rest = line[key.end() :]
                 if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
@@ -653,17 +704,21 @@ class _Locator:
     def key(self, table: tuple[str, int], name: str) -> tuple[int | None, int | None]:
         where = self.keys.get(table, {}).get(name)
         if where is None:
-            return self.headers.get(table), None
+            return self.header(table), None
         return where[0], where[1]
 
     def value(self, table: tuple[str, int], name: str) -> tuple[int | None, int | None]:
         where = self.keys.get(table, {}).get(name)
         if where is None:
-            return self.headers.get(table), None
+            return self.header(table), None
         return where[0], where[2]
 
     def header(self, table: tuple[str, int]) -> int | None:
-        return self.headers.get(table)
+        """Line of a table's header, or of the key holding it as an inline table."""
+        if table in self.headers:
+            return self.headers[table]
+        inline = self.keys.get(("", 0), {}).get(table[0])
+        return inline[0] if inline is not None else None
 
 
 def load_config(path: str | os.PathLike) -> Config:
@@ -828,6 +883,7 @@ def parse_config(text: str, path: str | os.PathLike | None = None) -> Config:
         weight=sections["weight"],
         invert=invert,
         flags=sections["flags"],
+        qc=sections["qc"],
         path=where,
     )
 

@@ -26,7 +26,7 @@ def test_default_file_round_trip(tmp_path):
     text = path.read_text()
     data = tomllib.loads(text)
     assert set(data) == {"event", "engine", "process", "perturbation", "band", "weight",
-                         "invert", "flags"}  # fmt: skip
+                         "invert", "flags", "qc"}  # fmt: skip
     lines = text.splitlines()
     for i, line in enumerate(lines):
         bare = line.removeprefix("# ")
@@ -39,7 +39,7 @@ def test_every_field_is_written(tmp_path):
     text = cmtconfig.default_text()
     for section in (cmtconfig.EventConfig, cmtconfig.EngineConfig, cmtconfig.ProcessConfig,
                     cmtconfig.PerturbationConfig, cmtconfig.BandConfig, cmtconfig.WeightConfig,
-                    cmtconfig.InvertConfig, cmtconfig.FlagsConfig):  # fmt: skip
+                    cmtconfig.InvertConfig, cmtconfig.FlagsConfig, cmtconfig.QCConfig):  # fmt: skip
         for f in fields(section):
             assert f"{f.name} = " in text, f.name
             assert f.metadata["doc"]
@@ -159,3 +159,18 @@ def test_relative_and_absolute_database_paths(tmp_path):
     assert cfg.band("surface").min_period_s == 100.0
     with pytest.raises(SeisfocError, match="no band called"):
         cfg.band("body")
+
+
+@pytest.mark.parametrize(
+    "text, line, column, message",
+    [
+        ("invert.damping = -1\n", 1, 18, "must be >= 0"),  # a dotted key
+        ("\n\nevent = { data = 3 }\n", 3, None, "must be a string"),  # an inline table
+        ('[invert]\n"damping" = "x"\n', 2, 13, "must be a number"),  # a quoted key
+        ("[invert]\nx.y = 1\n", 2, 1, "unknown key 'x'"),
+    ],
+)
+def test_other_toml_spellings_are_located(text, line, column, message):
+    err = _error(text)
+    assert message in err.message
+    assert (err.line, err.column) == (line, column)
