@@ -184,3 +184,22 @@ def test_focmec_selection_as_focmec_p(reference_dir):
     assert [s for s, a, p in zip(sel.station, amp, sel.polarity, strict=True) if a * p < 0] == [
         "HYA"
     ]
+
+
+def test_year_and_month_as_time_limits(reference_dir, capsys):
+    """--start 1995 --end 1996-07: a year and a month are whole ranges (issue 10)."""
+    from seisfoc.io.nordic import time_range
+
+    assert time_range("1995", "1996-07") == (
+        __import__("datetime").datetime(1995, 1, 1),
+        __import__("datetime").datetime(1996, 7, 31, 23, 59, 59, 999999),
+    )
+    db = reference_dir / "sfiles" / "TEST_"
+    code, out, _ = _run(
+        [str(db), "--start", "1995", "--end", "1995", "--json", "--threshold", "179"], capsys
+    )
+    events = json.loads(out)["events"]
+    assert code == 0 and [Path(e["path"]).name for e in events] == ["22-0141-06L.S199508"]
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(db), "--end", "1996-13"])
+    assert info.value.code == 2

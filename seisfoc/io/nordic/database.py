@@ -52,7 +52,11 @@ def _sfile_time(name: str) -> _dt.datetime | None:
         return None
 
 
-_TIME_FORMS = "an ISO date (1996-06-03) or date and time (1996-06-03T19:55:35)"
+_TIME_FORMS = (
+    "a year (1995), a month (1996-07), an ISO date (1996-06-03) or date and time "
+    "(1996-06-03T19:55:35)"
+)
+_PERIOD = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
 def parse_time(value, name: str = "") -> _dt.date | _dt.datetime | None:
@@ -81,6 +85,12 @@ def parse_time(value, name: str = "") -> _dt.date | _dt.datetime | None:
     if not isinstance(value, str):
         raise SeisfocError(f"{what}time must be {_TIME_FORMS}, not {value!r}")
     text = value.strip()
+    period = _PERIOD.fullmatch(text)  # a year (1995) or a month (1996-07): its first day
+    if period:
+        try:
+            return _dt.date(int(period[1]), int(period[2] or 1), 1)
+        except ValueError:
+            raise SeisfocError(f"{what}time {value!r} is not a valid month") from None
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
@@ -120,6 +130,11 @@ def time_range(start, end) -> tuple[_dt.datetime | None, _dt.datetime | None]:
     if type(t0) is _dt.date:
         t0 = _dt.datetime(t0.year, t0.month, t0.day)
     if type(t1) is _dt.date:
+        period = _PERIOD.fullmatch(end.strip()) if isinstance(end, str) else None
+        if period and period[2] is None:  # a year as the end: to its last day
+            t1 = _dt.date(t1.year, 12, 31)
+        elif period:  # a month as the end: to its last day
+            t1 = _dt.date(t1.year + t1.month // 12, t1.month % 12 + 1, 1) - _dt.timedelta(days=1)
         t1 = _dt.datetime(t1.year, t1.month, t1.day) + _dt.timedelta(days=1, microseconds=-1)
     elif isinstance(end, str) and t1 is not None:
         try:
