@@ -196,6 +196,22 @@ def _cross_correlate(
     return peak, lag
 
 
+#: windows measured together (one padded block)
+_BLOCK = 16
+
+
+def _shifted(trace: np.ndarray, i0: int, n: int, lag: float) -> tuple[np.ndarray, bool]:
+    """``trace`` at samples i0+lag .. i0+n-1+lag (linear interpolation), clipped to the
+    trace; True when clipping was needed."""
+    n_t = trace.shape[-1]
+    x = np.arange(i0, i0 + n) + lag
+    clipped = bool(x[0] < 0 or x[-1] > n_t - 1)
+    x = np.clip(x, 0.0, n_t - 1.0)
+    k = np.minimum(np.floor(x).astype(np.intp), n_t - 2)
+    f = x - k
+    return trace[k] * (1.0 - f) + trace[k + 1] * f, clipped
+
+
 def measure(
     obs: TraceSet,
     syns: Mapping[str, TraceSet],
@@ -302,49 +318,45 @@ def measure(
         "b": np.zeros((n_win, n_par)),
         **{name: np.zeros(n_win) for name in ("misfit", "obs_energy", "syn_energy")},
     }
-    # windows in blocks, padded to the longest (the taper is zero beyond a window's end)
-    block = max(1, int(4_000_000 // max(1, (n_run + 2) * int(length.max(initial=1)))))
-    for lo in range(0, n_win, block):
-        sl = slice(lo, min(n_win, lo + block))
-        n_len = length[sl]
+    # windows in blocks of similar length, padded to the block's longest (the taper is
+    # zero beyond a window's end); traces copied by slices, products by BLAS
+    order = np.argsort(length, kind="stable")
+    run_data = [syns[run].data for run in needed]
+    for lo in range(0, n_win, _BLOCK):
+        sel = order[lo : lo + _BLOCK]
+        n_len = length[sel]
         width = int(n_len.max())
-        k = np.arange(width)
-        tap = np.zeros((len(n_len), width))
-        for n_unique in np.unique(n_len):
-            tap[n_len == n_unique, :n_unique] = taper(int(n_unique), taper_alpha)
-        idx = np.minimum(first[sl, None] + k[None, :], n_t - 1)
-        cs = comp[sl, None]
-        if station_correction:
-            x = idx + shift[sl, None]
-            inside = k[None, :] < n_len[:, None]
-            past = ((x < 0) | (x > n_t - 1)) & inside
-            for row in np.flatnonzero(np.any(past, axis=1)):
-                win = windows[lo + int(row)]
-                notes.append(
-                    f"{win.code}.{win.component} ({win.band}) {win.start_s:g}-{win.end_s:g} s:"
-                    " shifted data window runs past the trace end (edge samples repeated)"
-                )
-            x = np.clip(x, 0.0, n_t - 1.0)
-            k0 = np.minimum(np.floor(x).astype(np.intp), n_t - 2)
-            f = x - k0
-            rows_obs = i_obs[sl, None]
-            o = obs.data[rows_obs, cs, k0] * (1.0 - f) + obs.data[rows_obs, cs, k0 + 1] * f
-        else:
-            o = obs.data[i_obs[sl, None], cs, idx]
-        stack = np.empty((n_run, len(n_len), width))
-        for r, run in enumerate(needed):
-            stack[r] = syns[run].data[rows[r, sl, None], cs, idx]
+        m = len(sel)
+        tap = np.zeros((m, width))
+        o = np.zeros((m, width))
+        stack = np.zeros((n_run, m, width))
+        for j, w in enumerate(sel):
+            n_w, i0, c = int(n_len[j]), int(first[w]), int(comp[w])
+            tap[j, :n_w] = taper(n_w, taper_alpha)
+            if station_correction and shift[w] != 0.0:
+                o[j, :n_w], clipped = _shifted(obs.data[i_obs[w], c], i0, n_w, float(shift[w]))
+                if clipped:
+                    win = windows[int(w)]
+                    notes.append(
+                        f"{win.code}.{win.component} ({win.band}) {win.start_s:g}-"
+                        f"{win.end_s:g} s: shifted data window runs past the trace end (edge"
+                        " samples repeated)"
+                    )
+            else:
+                o[j, :n_w] = obs.data[i_obs[w], c, i0 : i0 + n_w]
+            for r in range(n_run):
+                stack[r, j, :n_w] = run_data[r][rows[r, w], c, i0 : i0 + n_w]
         tr = tap * (o - stack[0])
         to = tap * o
         ts = tap * stack[0]
-        out["misfit"][sl] = dt * np.einsum("wl,wl->w", tr, tr)
-        out["obs_energy"][sl] = dt * np.einsum("wl,wl->w", to, to)
-        out["syn_energy"][sl] = dt * np.einsum("wl,wl->w", ts, ts)
+        out["misfit"][sel] = dt * np.einsum("wl,wl->w", tr, tr)
+        out["obs_energy"][sel] = dt * np.einsum("wl,wl->w", to, to)
+        out["syn_energy"][sel] = dt * np.einsum("wl,wl->w", ts, ts)
         if n_par:
-            d = (coef @ stack.reshape(n_run, -1)).reshape(n_par, len(n_len), width)
+            d = (coef @ stack.reshape(n_run, -1)).reshape(n_par, m, width)
             d = np.swapaxes(d, 0, 1) * tap[:, None, :]
-            out["A"][sl] = dt * (d @ np.swapaxes(d, 1, 2))
-            out["b"][sl] = dt * np.einsum("wpl,wl->wp", d, tr)
+            out["A"][sel] = dt * (d @ np.swapaxes(d, 1, 2))
+            out["b"][sel] = dt * np.einsum("wpl,wl->wp", d, tr)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = out["obs_energy"] / out["syn_energy"]
         dlna = np.where((out["obs_energy"] > 0) & (out["syn_energy"] > 0), 0.5 * np.log(ratio), 0.0)

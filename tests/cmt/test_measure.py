@@ -187,3 +187,29 @@ def test_shift_past_the_trace_end_is_noted():
                         max_shift_s=10.0)  # fmt: skip
     assert m.shift_s[0] == pytest.approx(8.0, abs=0.3)
     assert any("past the trace end" in n for n in m.notes)
+
+
+def test_windows_of_many_lengths_keep_their_order(problem):
+    rng = np.random.default_rng(4)
+    wins = []
+    for w in problem.windows[:40]:
+        start = float(rng.uniform(250.0, 600.0))
+        wins.append(replace(w, start_s=start, end_s=start + float(rng.uniform(60.0, 700.0))))
+    m = measure.measure(problem.obs, problem.syns, wins, problem.stencils)
+    shifted = measure.measure(problem.obs, problem.syns, wins, problem.stencils,
+                              station_correction=True, max_shift_s=10.0)  # fmt: skip
+    for i, w in enumerate(wins):
+        one = measure.measure(problem.obs, problem.syns, [w], problem.stencils)
+        np.testing.assert_allclose(m.A[i], one.A[0], rtol=1e-12, atol=0)
+        np.testing.assert_allclose(m.b[i], one.b[0], rtol=1e-12, atol=0)
+        assert m.misfit[i] == pytest.approx(one.misfit[0], rel=1e-12)
+        alone = measure.measure(problem.obs, problem.syns, [w], problem.stencils,
+                                station_correction=True, max_shift_s=10.0)  # fmt: skip
+        # the FFT length differs with the batch: the lag agrees to round-off
+        assert shifted.shift_s[i] == pytest.approx(alone.shift_s[0], abs=1e-9)
+        assert shifted.misfit[i] == pytest.approx(alone.misfit[0], rel=1e-8)
+    problem_like = replace(problem, windows=wins)
+    for i in (0, 7, len(wins) - 1):
+        a, b, misfit = _independent(problem_like, i)
+        assert m.misfit[i] == pytest.approx(misfit, rel=1e-12)
+        np.testing.assert_allclose(m.b[i], b, rtol=1e-8, atol=1e-12 * np.abs(b).max())
