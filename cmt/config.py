@@ -623,7 +623,8 @@ def write_default(
     Parameters
     ----------
     path
-        The file to write, or an event folder (then ``seisfoc-cmt.toml`` in it).
+        The file to write, or an event folder (an existing one, or a path ending in a
+        slash; then ``seisfoc-cmt.toml`` in it).
     config
         Settings to write instead of the defaults (event paths written relative to the
         file's folder where possible).
@@ -636,7 +637,7 @@ def write_default(
         The file written.
     """
     target = Path(path)
-    if target.is_dir():
+    if target.is_dir() or os.fspath(path).endswith(("/", os.sep)):
         target = target / CONFIG_NAME
     if target.exists() and not overwrite:
         raise SeisfocError("configuration file exists already; not overwritten", target)

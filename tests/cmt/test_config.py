@@ -174,3 +174,9 @@ def test_other_toml_spellings_are_located(text, line, column, message):
     err = _error(text)
     assert message in err.message
     assert (err.line, err.column) == (line, column)
+
+
+def test_write_default_into_a_new_folder(tmp_path):
+    path = cmtconfig.write_default(f"{tmp_path}/new/event/")
+    assert path == tmp_path / "new" / "event" / CONFIG_NAME
+    assert cmtconfig.load_config(tmp_path / "new" / "event").path == path
