@@ -1,6 +1,7 @@
 # seisfoc: the two commands of the README.
-#   make demo   install everything (system packages only when missing) and run PINV on the
-#               example database shipped with the package
+#   make demo   install everything (system packages only when missing) and run every program
+#               of the suite on the example data shipped with the package (scripts/demo.sh),
+#               the CMT demo included
 #   make test   install everything and run the whole test suite
 # The Python to install into: python3 itself, or ./.venv when python3 is a distribution's
 # externally managed one (scripts/python_env.sh). Deferred (=) so that it is worked out
@@ -12,7 +13,7 @@ PIP = $(PYTHON) -m pip
 .PHONY: demo test install system-deps python-deps build bench lint examples clean
 
 demo: install
-	$(PYTHON) -m seisfoc demo
+	PYTHON=$(PYTHON) sh scripts/demo.sh
 
 test: install
 	$(PYTHON) -m pytest -q tests
@@ -25,19 +26,23 @@ system-deps:
 	@HOST_PYTHON=$(HOST_PYTHON) sh scripts/system_deps.sh
 
 python-deps:
-	$(PIP) install -q --disable-pip-version-check "numpy>=2" "meson-python>=0.15" "meson>=1.1" ninja
+	@# f90wrap 0.3.0 wraps the held ray path (seisfoc._raymodel); it is a build requirement
+	$(PIP) install -q --disable-pip-version-check "numpy>=2" "meson-python>=0.15" "meson>=1.1" ninja "f90wrap==0.3.0"
 	$(PIP) install -q --disable-pip-version-check --no-build-isolation -e ".[test]"
-	@# pyrocko (an independent reference in the tests) pins numpy<2 on Python 3.11 in its
-	@# metadata but runs with NumPy 2: install it without letting it downgrade NumPy.
-	$(PIP) install -q --disable-pip-version-check --no-deps pyrocko
+	@# pyrocko (an independent reference in the tests) pins numpy<2 on Python 3.11 and its
+	@# cp311 wheels are built against NumPy 1: build it from its sdist against NumPy 2.
+	PYTHON=$(PYTHON) sh scripts/install_pyrocko.sh
 	$(PYTHON) -c "import numpy; assert int(numpy.__version__.split('.')[0]) >= 2, numpy.__version__"
 
 # The editable install rebuilds on import; build once here so that tests start warm.
+# The CMT workflow's embedded engine needs instaseis' small PREM database (only in its
+# source distribution): fetched once into the cache folder, numba compiled once.
 build:
-	$(PYTHON) -c "import seisfoc._kernels"
+	$(PYTHON) -c "import seisfoc._kernels, seisfoc._raymodel"
+	$(PYTHON) -m seisfoc.cmt.database fetch
 
 bench: install
-	for b in nordic_read pinv_batch pinv_startup rays gridsearch; do $(PYTHON) bench/$$b.py || exit 1; done
+	for b in nordic_read pinv_batch pinv_startup rays gridsearch fps memory cmt cmt_scale; do $(PYTHON) bench/$$b.py || exit 1; done
 
 lint:
 	ruff check . && ruff format --check .
