@@ -17,7 +17,19 @@ from typing import Any
 
 from seisfoc.cli.options import int_at_least, real_in
 
-STAGES = ("init", "prepare", "simulate", "process", "window", "invert", "report", "run", "demo")
+STAGES = ("init", "prepare", "simulate", "process", "window", "invert", "report", "run", "batch",
+          "demo")  # fmt: skip
+
+
+def _scheduler(parser: argparse.ArgumentParser, default: str = "serial") -> None:
+    parser.add_argument(
+        "--scheduler",
+        default=default,
+        metavar="SCHED",
+        help="serial (default), local or local:N (a local Dask cluster of N worker "
+        "processes), or the address of a running Dask scheduler (tcp://host:8786, e.g. "
+        "with dask-jobqueue workers): every event and every simulation is a task",
+    )
 
 
 def _event(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +101,46 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="pick the windows again on every iteration's synthetics (default: once, on "
         "the start's, kept for every iteration)",
     )
+    _scheduler(p)
+    _progress(p)
+    _json(p)
+
+    p = sub.add_parser(
+        "batch", help="many events: a folder of CMTSOLUTION files or an NDK catalogue"
+    )
+    p.add_argument("catalogue", metavar="CATALOGUE", type=Path,
+                   help="folder of CMTSOLUTION files, or a Global CMT NDK file")  # fmt: skip
+    p.add_argument("--data", type=Path, required=True,
+                   help="folder with one data folder per event, named by the event name: "
+                   "<event>/data/ (SAC or miniSEED), <event>/stations/ (StationXML, optional), "
+                   "<event>/STATIONS (else --stations)")  # fmt: skip
+    p.add_argument("--out", type=Path, required=True,
+                   help="output folder: one event folder per event and the catalogue summary "
+                   "(catalogue.csv/.json/.txt, updates.png, flagged.png); a second run "
+                   "resumes")  # fmt: skip
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="configuration template for every event (default: the defaults)",
+    )
+    p.add_argument(
+        "--stations",
+        type=Path,
+        default=None,
+        help="station list for events whose data folder has none",
+    )
+    p.add_argument(
+        "--reselect-windows",
+        action="store_true",
+        help="pick windows again on every iteration's synthetics",
+    )
+    p.add_argument(
+        "--no-figures",
+        action="store_true",
+        help="no catalogue figures (the events' reports are still written)",
+    )
+    _scheduler(p)
     _progress(p)
     _json(p)
 
@@ -237,11 +289,47 @@ def _run(args) -> int:
     from .pipeline import load_event, run_event
 
     layout, cfg = load_event(args.event_dir)
+    if args.scheduler != "serial":  # the simulations of the event as Dask tasks
+        from .schedule import run_events
+
+        (outcome,) = run_events([layout.root], args.scheduler, progress=not args.quiet,
+                                reselect_windows=args.reselect_windows)  # fmt: skip
+        if outcome.status == "error":
+            from seisfoc.errors import SeisfocError
+
+            raise SeisfocError(outcome.message)
+        from .report import format_report
+
+        _print(args, outcome.summary, format_report(outcome.summary))
+        return 0 if outcome.status == "ok" else 1
     result = run_event(
         layout.root, cfg, progress=not args.quiet, reselect_windows=args.reselect_windows
     )
     _print(args, result.summary, result.text)
     return 0 if result.status == "ok" else 1
+
+
+def _batch(args) -> int:
+    from .catalog import run_batch
+
+    rows, paths = run_batch(
+        args.catalogue,
+        args.data,
+        args.out,
+        config=args.config,
+        stations=args.stations,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+        reselect_windows=args.reselect_windows,
+        figures=not args.no_figures,
+    )
+    text = (
+        Path(paths["table"]).read_text()
+        + "\n"
+        + "\n".join(f"{k:<10} {v}" for k, v in paths.items())
+    )
+    _print(args, {"events": rows, "files": paths}, text)
+    return 0 if all(r["status"] == "ok" for r in rows) else 1
 
 
 def _demo(args) -> int:
@@ -273,6 +361,7 @@ _COMMANDS = {
     "invert": _invert,
     "report": _report,
     "run": _run,
+    "batch": _batch,
     "demo": _demo,
 }
 

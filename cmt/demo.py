@@ -58,6 +58,7 @@ __all__ = [
     "recovery",
     "band_limited_noise",
     "make_demo_event",
+    "make_demo_catalogue",
     "run_demo",
     "EARTH_RADIUS_KM",
 ]
@@ -540,3 +541,66 @@ def run_demo(
         result=result,
         report_files=result.report_files,
     )
+
+
+def make_demo_catalogue(
+    root: str | os.PathLike,
+    n_events: int,
+    *,
+    n_stations: int = len(GSN_STATIONS),
+    noise: float = 0.0,
+    seed: int = 1,
+    database: str = "auto",
+) -> tuple[Path, Path, list[DemoEvent]]:
+    """Synthetic events for ``seisfoc cmt batch``: ``root/cmt/<name>`` (the starts, one
+    CMTSOLUTION file each), ``root/data/<name>/{data/,STATIONS}`` and
+    ``root/truth/<name>``.
+
+    Event ``i`` is the demo's source moved ``3 i`` degrees south-west, ``8 i`` km deeper
+    and with its strike turned by ``17 i`` degrees (name ``SEISFOCDEMO<i>``); its start is
+    :func:`perturbed_start` of that truth. The first ``n_stations`` stations of
+    :data:`GSN_STATIONS` record every event.
+
+    Returns
+    -------
+    catalogue folder, data root, the events
+    """
+    root = Path(root)
+    _check_out(root)
+    if database == "auto":
+        from .database import fetch
+
+        fetch(warm_numba=False)
+    stations = GSN_STATIONS[: max(1, min(n_stations, len(GSN_STATIONS)))]
+    base = demo_event().truth
+    cfg = demo_config(root, database=database)
+    events = []
+    for d in ("cmt", "data", "truth"):
+        (root / d).mkdir(parents=True, exist_ok=True)
+    for i in range(n_events):
+        name = f"SEISFOCDEMO{i}"
+        m0 = float(mechanism.moment_dyne_cm_from_magnitude(TRUE_MW - 0.1 * i))
+        sdr = ((TRUE_SDR[0] + 17.0 * i) % 360.0, TRUE_SDR[1], TRUE_SDR[2])
+        m = mechanism.moment_tensor_use(*sdr, moment=m0)
+        truth = replace(
+            base,
+            event_name=name,
+            centroid_latitude=TRUE_LATITUDE - 3.0 * i,
+            centroid_longitude=TRUE_LONGITUDE - 3.0 * i,
+            hypocentre_latitude=TRUE_LATITUDE - 3.0 * i,
+            hypocentre_longitude=TRUE_LONGITUDE - 3.0 * i,
+            centroid_depth_km=TRUE_DEPTH_KM + 8.0 * i,
+            hypocentre_depth_km=TRUE_DEPTH_KM + 8.0 * i,
+            mrr=float(m[0, 0]), mtt=float(m[1, 1]), mpp=float(m[2, 2]),
+            mrt=float(m[0, 1]), mrp=float(m[0, 2]), mtp=float(m[1, 2]),
+        )  # fmt: skip
+        event = DemoEvent(truth=truth, start=perturbed_start(truth), stations=stations)
+        folder = root / "data" / name
+        layout = EventLayout(folder)
+        layout.data_dir.mkdir(parents=True, exist_ok=True)
+        _write_stations(folder / "STATIONS", stations)
+        write_observed(layout, cfg, event, noise=noise, seed=seed + i)
+        write_cmtsolution(root / "cmt" / name, event.start)
+        write_cmtsolution(root / "truth" / name, event.truth)
+        events.append(event)
+    return root / "cmt", root / "data", events

@@ -46,7 +46,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -602,8 +602,13 @@ def run_event(
     progress: bool = True,
     reselect_windows: bool = False,
     report: bool = True,
+    simulate_runs: SimulateRuns | None = None,
 ) -> EventResult:
     """Every stage of one event, with Gauss-Newton iterations, and the report.
+
+    Every stage is an idempotent task with a done marker (:mod:`seisfoc.cmt.tasks`): a
+    run that was killed resumes where it stopped, and a changed input or setting reruns
+    only what depends on it; ``work/run.log`` lists what ran and what was reused.
 
     Parameters
     ----------
@@ -618,6 +623,10 @@ def run_event(
         on the first linearisation, and kept).
     report
         Write ``result/`` (CMTSOLUTION, summary.json, report.txt, QuakeML, figures).
+    simulate_runs
+        ``simulate_runs(layout, cfg, iteration, runs)`` makes the synthetics of those runs
+        (default: one after the other here; :mod:`seisfoc.cmt.schedule` spreads them over
+        Dask workers). Each run is :func:`seisfoc.cmt.tasks.simulate_task`.
 
     Returns
     -------
@@ -625,10 +634,13 @@ def run_event(
         ``status`` is ``"insufficient_data"`` (and the start is returned unchanged) when
         no window survives.
     """
-    from . import invert
+    from . import invert, markers, tasks
 
     layout = EventLayout(Path(event_dir))
     cfg = config if config is not None else load_config(layout.config)
+    simulate_runs = simulate_runs or simulate_serially
+    all_runs = layout.runs(cfg.perturbation.differences == "centred")
+    markers.log(layout.work, "start", "run_event")
     timings: dict[str, float] = {}
     start = read_one_cmt(Path(cfg.event.cmtsolution))
     n_max = cfg.invert.max_iterations
@@ -645,15 +657,15 @@ def run_event(
         while True:
             bar.stage(f"iteration {k}: prepare")
             with _timed(timings, "prepare"):
-                stage_prepare(layout, cfg, k, cmt)
+                tasks.prepare_task(layout, cfg, k)
             bar.done()
             bar.stage(f"iteration {k}: simulate")
             with _timed(timings, "simulate"):
-                stage_simulate(layout, cfg, k)
+                simulate_runs(layout, cfg, k, all_runs)
             bar.done()
             bar.stage(f"iteration {k}: process")
             with _timed(timings, "process"):
-                processed = stage_process(layout, cfg, k)
+                processed, process_digest = tasks.process_task(layout, cfg, k)
             bar.done()
             if k == 0:
                 processed0 = processed
@@ -665,7 +677,7 @@ def run_event(
             if k == 0 or reselect_windows:
                 bar.stage(f"iteration {k}: window")
                 with _timed(timings, "window"):
-                    selection = stage_window(layout, cfg, processed, k)
+                    selection = tasks.window_task(layout, cfg, processed, process_digest, k)
             bar.done()
             if not selection.windows:
                 status = "insufficient_data"
@@ -703,10 +715,10 @@ def run_event(
             # new synthetics of the final CMT: the reference run of iteration k
             bar.stage("final CMT: simulate")
             with _timed(timings, "simulate"):
-                stage_prepare(layout, cfg, k, cmt, runs=("CMT",))
-                stage_simulate(layout, cfg, k, runs=("CMT",))
+                tasks.prepare_task(layout, cfg, k, runs=("CMT",))
+                simulate_runs(layout, cfg, k, ("CMT",))
             with _timed(timings, "process"):
-                final_processed = stage_process(layout, cfg, k, runs=("CMT",))
+                final_processed, _ = tasks.process_task(layout, cfg, k, runs=("CMT",))
             with _timed(timings, "measure"):
                 vr_real, by_band = stage_vr(
                     final_processed, processed0, steps[-1].measurements, steps[-1].weights, cfg
@@ -732,6 +744,20 @@ def run_event(
     finally:
         bar.close()
     return result
+
+
+#: ``simulate_runs(layout, cfg, iteration, runs)``: makes the synthetics of those runs
+SimulateRuns = Callable[[EventLayout, Config, int, Sequence[str]], None]
+
+
+def simulate_serially(
+    layout: EventLayout, cfg: Config, iteration: int, runs: Sequence[str]
+) -> None:
+    """The simulations of ``runs``, one after the other (each an idempotent task)."""
+    from .tasks import simulate_task
+
+    for run in runs:
+        simulate_task(layout, cfg, iteration, run)
 
 
 # ----------------------------------------------------------------------------- summary
@@ -830,8 +856,31 @@ def build_summary(
         else [],
         "windows": window_rows,
         "rejected": [asdict(r) for r in selection.rejected],
+        "qc": _qc_summary(layout),
         "timings_s": dict(timings),
         "config": str(cfg.path) if cfg.path is not None else None,
+    }
+
+
+def _qc_summary(layout: EventLayout) -> dict[str, Any]:
+    """The quality control of the observed traces (``work/qc.json`` of the first
+    linearisation, :mod:`seisfoc.cmt.qc`): every rejected trace with its reason, the
+    repairs, and the count of rejected traces per reason (the trace checks of every band;
+    window candidates are not counted here)."""
+    from . import qc
+
+    found = qc.load_findings(layout, 0)
+    rejected = list(found.get("rejected", []))
+    by_reason: dict[str, int] = {}
+    for r in rejected:
+        by_reason[r["reason"]] = by_reason.get(r["reason"], 0) + 1
+    traces = {(r["code"], r["component"]) for r in rejected}
+    return {
+        "rejected": rejected,
+        "repaired": list(found.get("repaired", [])),
+        "notes": list(found.get("notes", [])),
+        "n_rejected_traces": len(traces),
+        "by_reason": dict(sorted(by_reason.items())),
     }
 
 

@@ -22,7 +22,9 @@ treatment, vectorised over all traces of the same sampling:
 3. interpolation (4-point cubic Lagrange, error < 1e-5 for signals sampled 10 times per
    period) onto the band's common grid ``t0 + k dt`` about the *reference* centroid time:
    ``t0`` = ``[process] start_s`` (raised to the latest synthetic start), ``dt`` =
-   ``[process] dt_s``, the end ``[process] end_s`` lowered to the earliest synthetic end;
+   ``[process] dt_s``, the end ``[process] end_s`` lowered to the earliest synthetic end
+   less its end taper (records such as the bundled database's end inside the surface
+   waves, and the taper there must not be compared with data that go on);
    observed and synthetic traces therefore share start and samples. A synthetic run whose
    centroid time differs from the reference's is shifted accordingly;
 4. rotation N/E -> R/T with the back azimuth ``baz`` from the reference centroid to the
@@ -396,7 +398,10 @@ def common_grid(
         for comps in wf.traces.values():
             for tr in comps.values():
                 start = max(start, tr.t0_s + off)
-                end = min(end, tr.end_s + off)
+                # not into the end taper: a synthetic cut inside its surface waves is
+                # tapered there, observed data that go on are not
+                tapered = math.floor(process.taper_fraction * tr.data.size) * tr.dt_s
+                end = min(end, tr.end_s + off - tapered)
     dt = float(process.dt_s)
     if end - start < 2 * dt:
         raise SeisfocError(
@@ -698,22 +703,35 @@ def run_process(
         datasets[run] = ingest_run(layout, run, iteration)
         offsets[run] = (solutions[run].centroid_time - ref.centroid_time).total_seconds()
     obs_rejected: list[Rejection] = []
+    qc_on = observed and getattr(config, "qc", None) is not None and config.qc.enabled
     if observed:
         obs = read_observed(
-            config.event.data, config.event.stationxml, ref.centroid_time, config.bands, stations
+            config.event.data,
+            config.event.stationxml,
+            ref.centroid_time,
+            config.bands,
+            None if qc_on else stations,  # QC names the stations missing from the list
         )
         datasets = {OBS: obs.waveforms, **datasets}
         obs_rejected = obs.rejected
     geom = geometry(stations, ref.centroid_latitude, ref.centroid_longitude)
     grid = common_grid({k: v for k, v in datasets.items() if k != OBS}, config.process, offsets)
+    if qc_on:  # quality control of the observed traces (seisfoc.cmt.qc, owned by cmt-scale)
+        from . import qc
+
+        qc_findings = qc.screen_event(obs, stations, config, grid.t0_s, grid.times_s[-1])
     results = {}
     for band in config.bands:
         res = process_band(
             datasets, stations, geom, band, config.process, grid=grid, time_offsets=offsets
         )
+        if qc_on:
+            qc_findings += qc.screen_band(res, band, config.qc)
         for r in obs_rejected:
             res.rejected.append(Rejection(band.name, r.code, r.component, r.reason, r.detail))
         if save:
             save_processed(layout.processed(band.name, iteration), res)
         results[band.name] = res
+    if qc_on and save:
+        qc.save_findings(layout, iteration, qc_findings, obs.notes)
     return results

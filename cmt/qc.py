@@ -20,7 +20,11 @@ pure (numpy arrays in, records out) so that any stage or scheduler can call them
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +43,7 @@ REASONS: dict[str, str] = {
     "reversed_polarity": "strongly negative correlation with the synthetic",
     "time_shift": "the time shift against the synthetic exceeds the allowed lag",
     "too_few_samples": "too few samples to judge",
+    "undersampled": "sampled too coarsely for the band's shortest period",
 }
 
 
@@ -51,7 +56,7 @@ class QCThresholds:
     #: a flat top is a run of at least this many samples within `clip_tolerance` of the
     #: peak; the trace is clipped when such runs hold `clip_fraction` of its samples
     clip_run: int = 4
-    clip_tolerance: float = 1e-3
+    clip_tolerance: float = 1e-5
     clip_fraction: float = 0.002
     #: relative tolerance between header and metadata sampling intervals
     delta_tolerance: float = 1e-3
@@ -317,3 +322,271 @@ def check_against_synthetic(
             f"(allowed +-{th.max_time_shift_s:g} s)",
         )
     return QCResult(code, component, "ok")
+
+
+# ----------------------------------------------------------------------------- the hooks
+#
+# The functions below connect the pure checks to the ``process`` stage: they take the
+# records of :mod:`seisfoc.cmt.process` (observed waveforms as read, processed bands) and
+# the ``[qc]`` section of the configuration, drop what is rejected and say why.
+
+
+def thresholds_from_config(qc_config: Any, max_time_shift_s: float = 30.0) -> QCThresholds:
+    """The limits of the ``[qc]`` configuration section (a :class:`~seisfoc.cmt.config.
+    QCConfig`), with the allowed whole-trace time shift ``max_time_shift_s`` (the band's
+    ``max_time_shift_s`` times ``time_shift_factor``)."""
+    return QCThresholds(
+        max_zero_run=int(qc_config.max_zero_run),
+        clip_run=int(qc_config.clip_run),
+        clip_tolerance=float(qc_config.clip_tolerance),
+        clip_fraction=float(qc_config.clip_fraction),
+        delta_tolerance=float(qc_config.delta_tolerance),
+        max_amplitude_ratio=float(qc_config.max_amplitude_ratio),
+        reversed_cc=float(qc_config.reversed_cc),
+        max_time_shift_s=float(max_time_shift_s) * float(qc_config.time_shift_factor),
+    )
+
+
+def metadata_deltas(
+    data_dir: str | os.PathLike, stationxml_dir: str | os.PathLike | None
+) -> dict[tuple[str, str], float]:
+    """Sampling intervals the metadata give, by ``(NET.STA, component letter)``.
+
+    From StationXML (the channel's sample rate) when the folder holds any; otherwise from
+    each SAC file's own header, where the end time ``e`` and the first sample ``b`` fix
+    the interval as ``(e - b) / (npts - 1)`` independently of ``delta`` (a file whose
+    ``delta`` was edited or written wrongly contradicts it).
+    """
+    out: dict[tuple[str, str], float] = {}
+    xml_dir = None if stationxml_dir is None else Path(stationxml_dir)
+    xml_files = sorted(xml_dir.rglob("*.xml")) if xml_dir is not None and xml_dir.is_dir() else []
+    if xml_files:
+        from obspy import read_inventory
+
+        for path in xml_files:
+            try:
+                inv = read_inventory(str(path))
+            except Exception:  # unreadable files are reported by the reader of the data
+                continue
+            for net in inv:
+                for sta in net:
+                    for cha in sta:
+                        if cha.sample_rate:
+                            key = (f"{net.code}.{sta.code}", cha.code[-1:].upper())
+                            out.setdefault(key, 1.0 / float(cha.sample_rate))
+        return out
+    from seisfoc.io.sac import read_sac
+
+    root = Path(data_dir)
+    if not root.is_dir():
+        return out
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix.lower() != ".sac":
+            continue
+        try:
+            sac = read_sac(path)
+        except Exception:  # the reader of the data reports unreadable files
+            continue
+        h = sac.header
+        npts = int(h.get("npts", sac.data.size))
+        if "e" not in h or "b" not in h or npts < 2:
+            continue
+        code = f"{h.get('knetwk', '')}.{h.get('kstnm', '')}"
+        out[(code, str(h.get("kcmpnm", ""))[-1:].upper())] = (float(h["e"]) - float(h["b"])) / (
+            npts - 1
+        )
+    return out
+
+
+def screen_observed(
+    observed: Any,
+    station_codes: Sequence[str],
+    qc_config: Any,
+    *,
+    need_start_s: float | None = None,
+    need_end_s: float | None = None,
+    deltas: Mapping[tuple[str, str], float] | None = None,
+    shortest_period_s: float | None = None,
+) -> list[QCResult]:
+    """Check every observed trace as read and drop the rejected ones (in place).
+
+    Parameters
+    ----------
+    observed
+        :class:`~seisfoc.cmt.process.ObservedData`; its ``waveforms.traces`` lose the
+        rejected traces, its ``rejected`` list gains one
+        :class:`~seisfoc.cmt.records.Rejection` per rejected trace (band left empty: it
+        applies to every band), its ``notes`` the repairs.
+    station_codes
+        The station list (``NET.STA``): traces of other stations are rejected with
+        ``no_metadata``.
+    qc_config
+        The ``[qc]`` configuration section.
+    need_start_s, need_end_s
+        The span of the common grid (coverage check).
+    deltas
+        Sampling intervals of the metadata (:func:`metadata_deltas`).
+    shortest_period_s
+        The shortest period of any band: a trace sampled too coarsely for it is rejected.
+
+    Returns
+    -------
+    list of QCResult
+        Every decision that is not a plain ``ok``.
+    """
+    from .records import Rejection
+
+    th = thresholds_from_config(qc_config)
+    wanted = set(station_codes)
+    findings: list[QCResult] = []
+    kept: list[RawTrace] = []
+    traces = observed.waveforms.traces
+    for code in sorted(traces):
+        for comp in sorted(traces[code]):
+            tr = traces[code][comp]
+            if code not in wanted:
+                findings.append(QCResult(code, comp, "rejected", "no_metadata",
+                                         "station not in the station list (STATIONS)"))  # fmt: skip
+                continue
+            raw = RawTrace(
+                code, comp, tr.t0_s, tr.dt_s, tr.data,
+                metadata_delta_s=None if deltas is None else deltas.get((code, comp)),
+            )  # fmt: skip
+            result = check_raw(raw, need_start_s, need_end_s, th)
+            if not result.rejected and shortest_period_s is not None:
+                if 2.0 * tr.dt_s >= shortest_period_s:
+                    result = _reject(raw, "undersampled",
+                                     f"{tr.dt_s:g} s sampling, shortest period "
+                                     f"{shortest_period_s:g} s")  # fmt: skip
+            if result.rejected:
+                findings.append(result)
+            else:
+                kept.append(raw)
+    findings.extend(r for r in check_sampling_rates(kept) if r.status != "ok")
+    for r in findings:
+        if r.rejected:
+            traces.get(r.code, {}).pop(r.component, None)
+            observed.rejected.append(Rejection("", r.code, r.component, r.reason, r.detail))
+        else:
+            observed.notes.append(f"{r.code} {r.component}: {r.reason}: {r.detail}")
+    for code in [c for c, comps in traces.items() if not comps]:
+        del traces[code]
+    present = {code: set(traces.get(code, {})) for code in wanted if code in traces}
+    for code in sorted(present):
+        missing = check_components(code, present[code], ("Z", "N", "E"))
+        findings.extend(missing)
+    return findings
+
+
+def screen_band(processed: Any, band: Any, qc_config: Any, run: str = "CMT") -> list[QCResult]:
+    """Judge every processed observed trace of one band against the reference synthetic
+    (gain, polarity, time shift) and leave the rejected ones out (in place).
+
+    Parameters
+    ----------
+    processed
+        :class:`~seisfoc.cmt.process.ProcessedBand`: ``obs.present`` becomes False (and
+        the samples zero) for a rejected trace; ``rejected`` gains its
+        :class:`~seisfoc.cmt.records.Rejection`.
+    band
+        The band's configuration (its ``max_time_shift_s``).
+    qc_config
+        The ``[qc]`` section.
+    run
+        The synthetic to compare with (the linearisation's reference run).
+
+    Returns
+    -------
+    list of QCResult
+        The rejections.
+    """
+    from .records import COMPONENTS, Rejection
+
+    obs = processed.obs
+    syn = processed.syn.get(run)
+    if obs is None or syn is None:
+        return []
+    th = thresholds_from_config(qc_config, band.max_time_shift_s)
+    out: list[QCResult] = []
+    for i, code in enumerate(obs.codes):
+        for c, comp in enumerate(COMPONENTS):
+            if not (obs.present[i, c] and syn.present[i, c]):
+                continue
+            result = check_against_synthetic(code, comp, obs.data[i, c], syn.data[i, c],
+                                             obs.dt_s, th)  # fmt: skip
+            if result.rejected:
+                obs.present[i, c] = False
+                obs.data[i, c] = 0.0
+                processed.rejected.append(
+                    Rejection(processed.band, code, comp, result.reason, result.detail)
+                )
+                out.append(result)
+    return out
+
+
+def findings_as_dicts(findings: Sequence[QCResult], band: str = "") -> list[dict[str, str]]:
+    """JSON-ready rows of QC decisions."""
+    return [
+        {
+            "band": band,
+            "code": r.code,
+            "component": r.component,
+            "status": r.status,
+            "reason": r.reason,
+            "detail": r.detail,
+        }  # fmt: skip
+        for r in findings
+    ]
+
+
+def screen_event(
+    observed: Any, stations: Sequence[Any], config: Any, need_start_s: float, need_end_s: float
+) -> list[QCResult]:
+    """:func:`screen_observed` with what an event's configuration gives: the station list,
+    the ``[qc]`` section, the metadata's sampling intervals and the shortest period."""
+    return screen_observed(
+        observed,
+        [s.code for s in stations],
+        config.qc,
+        need_start_s=need_start_s,
+        need_end_s=need_end_s,
+        deltas=metadata_deltas(config.event.data, config.event.stationxml),
+        shortest_period_s=min(b.min_period_s for b in config.bands),
+    )
+
+
+def qc_path(layout: Any, iteration: int = 0) -> Path:
+    """``work/qc.json`` (first linearisation) or ``work/iter_NN/qc.json``."""
+    base = layout.work if iteration == 0 else layout.work / f"iter_{iteration:02d}"
+    return base / "qc.json"
+
+
+def save_findings(
+    layout: Any, iteration: int, findings: Sequence[QCResult], notes: Sequence[str] = ()
+) -> Path:
+    """Write the QC decisions of one ``process`` run (:func:`qc_path`)."""
+    import json
+
+    from seisfoc.fileio import write_atomic
+
+    path = qc_path(layout, iteration)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "rejected": findings_as_dicts([r for r in findings if r.rejected]),
+        "repaired": findings_as_dicts([r for r in findings if not r.rejected]),
+        "notes": list(notes),
+        "reasons": REASONS,
+    }
+    write_atomic(path, json.dumps(payload, indent=1).encode())
+    return path
+
+
+def load_findings(layout: Any, iteration: int = 0) -> dict[str, Any]:
+    """What :func:`save_findings` wrote (empty lists when nothing was written)."""
+    import json
+
+    path = qc_path(layout, iteration)
+    try:
+        return dict(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        return {"rejected": [], "repaired": [], "notes": []}

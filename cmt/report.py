@@ -232,6 +232,15 @@ def format_report(summary: Mapping[str, Any]) -> str:
         reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
     for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
         out.append(f"    {n:>5}  {reason}")
+    qc = s.get("qc") or {}
+    if qc.get("rejected") or qc.get("repaired"):
+        out += ["", f"quality control: {qc.get('n_rejected_traces', 0)} traces rejected"]
+        for r in qc.get("rejected", []):
+            where = f"{r['code']}.{r['component']}" + (f" ({r['band']})" if r["band"] else "")
+            out.append(f"    rejected  {where:<18} {r['reason']}: {r['detail']}")
+        for r in qc.get("repaired", []):
+            where = f"{r['code']}.{r['component']}"
+            out.append(f"    note      {where:<18} {r['reason']}: {r['detail']}")
     timings = s.get("timings_s", {})
     if timings:
         out += [
