@@ -10,9 +10,12 @@ the observed data and the reference synthetic of a band:
    (short) and ``C_L = 10^(-dt/(12 T0))`` (long), ``T0`` the band's shortest period,
    both started at their steady state, E floored at 1e-5 of its peak;
 2. seeds: local maxima of the STA/LTA above the water level ``w`` (``stalta_waterlevel``);
-   candidate windows: every pair of local minima bracketing a seed (the trace ends count
-   as minima only with ``FlexwinTuning.ends_as_minima``); a pair reached from several
-   seeds is one candidate (its seed is the highest maximum inside);
+   candidate windows: every pair of local minima bracketing a seed; a pair reached from
+   several seeds is one candidate (its seed is the highest maximum inside). Unlike
+   FLEXWIN, the first and last samples count as minima (``FlexwinTuning.ends_as_minima``,
+   default on): the bundled database's records end inside the surface waves, whose
+   STA/LTA never falls again, and FLEXWIN's rule would leave the largest arrivals
+   without a window (the process stage ends the grid before the synthetics' end taper);
 3. shape criteria, in this order: ``water_level`` (an internal minimum at or below
    ``c0 w``), ``prominence`` (the seed rises less than ``c2`` times its height above the
    minima next to it; off when ``c2 = 0``), ``phase_separation`` (an internal maximum
@@ -110,8 +113,10 @@ class FlexwinTuning:
     c3b: float = 2.5
     c4a: float = 2.0
     c4b: float = 6.0
-    #: count the first and last samples as STA/LTA minima (window bounds); FLEXWIN does not
-    ends_as_minima: bool = False
+    #: count the first and last samples as STA/LTA minima (window bounds). FLEXWIN does
+    #: not; records that end inside the surface waves (the bundled database's) then never
+    #: get a window on them, so it is on by default
+    ends_as_minima: bool = True
     #: start of the STA/LTA recursions: "steady" (the steady state of the first sample's
     #: envelope: no spurious rise at the start of a record that is not quite at rest) or
     #: "floor" (the steady state of the 1e-5 floor, as FLEXWIN/pyflex warm up)

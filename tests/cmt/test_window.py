@@ -291,24 +291,30 @@ def _pyflex_iou(processed, band, tuning, min_snr_off: bool) -> tuple[float, int,
 def test_windows_mostly_coincide_with_pyflex(processed, cmt_event_noisy):
     """Same traces, same thresholds; overlap = intersection over union of windowed time.
 
-    Measured on this event (5 % noise, band 100-200 s): about 0.90 with FLEXWIN's warm-up
-    of the STA/LTA from the noise floor (``stalta_start="floor"``, what pyflex does) and
-    about 0.76 with our default steady start, which does not raise the STA/LTA at the
-    start of a record that is not quite at rest (the signal-to-noise test is off in both
-    for this comparison, because pyflex has no first-arrival estimate of its own)."""
+    With FLEXWIN's choices (record ends are no window bounds, STA/LTA warmed up from the
+    noise floor as pyflex does) the overlap is about 0.9 on this event (5 % noise, band
+    100-200 s), with the steady start about 0.76: it does not raise the STA/LTA at the
+    start of a record that is not quite at rest. The signal-to-noise test is off for
+    these (pyflex has no first-arrival estimate of its own) and on, with our noise end
+    given to pyflex, for the third. Our defaults also let a window end at the record end
+    (the bundled database's records end inside the surface waves, which FLEXWIN's rule
+    never windows): the overlap is then lower by design and only printed."""
     pytest.importorskip("obspy")
     try:
         import pyflex  # noqa: F401
     except ImportError:
         pytest.skip("pyflex 0.2.0 is not installed (pip install --no-deps pyflex==0.2.0)")
     band = cmt_event_noisy.config.bands[0]
-    floor, n1, p1 = _pyflex_iou(processed, band, win.FlexwinTuning(stalta_start="floor"), True)
-    steady, n2, p2 = _pyflex_iou(processed, band, win.FlexwinTuning(), True)
-    with_snr, n3, p3 = _pyflex_iou(processed, band, win.FlexwinTuning(stalta_start="floor"), False)
+    flexwin = win.FlexwinTuning(ends_as_minima=False, stalta_start="floor")
+    floor, n1, p1 = _pyflex_iou(processed, band, flexwin, True)
+    steady, n2, p2 = _pyflex_iou(processed, band, replace(flexwin, stalta_start="steady"), True)
+    with_snr, n3, p3 = _pyflex_iou(processed, band, flexwin, False)
+    ours, n4, p4 = _pyflex_iou(processed, band, win.FlexwinTuning(), True)
     print(
         f"\noverlap with pyflex (IoU of windowed time): floor start {floor:.3f} "
         f"({n1} vs {p1} windows), steady start {steady:.3f} ({n2} vs {p2}), "
-        f"floor start with SNR test {with_snr:.3f} ({n3} vs {p3})"
+        f"floor start with SNR test {with_snr:.3f} ({n3} vs {p3}); our defaults (steady "
+        f"start, record ends as window bounds) {ours:.3f} ({n4} vs {p4})"
     )
     assert floor >= 0.8
     assert steady >= 0.6
