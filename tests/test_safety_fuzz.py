@@ -363,7 +363,10 @@ def check_case(command, argv, names, json_out, before, folder: Path, status) -> 
             m = BAD_NUMBER.search(data)
             if m:
                 problems.append(f"{m.group(0).decode()} in {label}")
-            if command not in LEGACY and b"****" in data:
+            # Ebel's invrad.out layout (--output) is legacy: its header has asterisks and
+            # its fields overflow as the original's do
+            legacy_file = "--output" in argv and label == argv[argv.index("--output") + 1]
+            if command not in LEGACY and not legacy_file and b"****" in data:
                 problems.append(f"**** in modern output {label}")
         if json_out and status == 0:
             try:

@@ -126,7 +126,7 @@ def load(
     model_path = model
     if model_path is None:
         model_path = os.path.join(os.path.dirname(os.path.abspath(input_path)), "invrad.mod")
-        if not os.path.isfile(model_path):
+        if not os.path.lexists(model_path):  # one that is there is read (and judged) as is
             raise SeisfocError("no invrad.mod next to the input: give --model", input_path)
     velocity = read_model(model_path)
     source_depth = depth if depth is not None else inp.source_depth_km
