@@ -17,7 +17,7 @@ Method (after HASH, Hardebeck & Shearer 2002, with clusters instead of one avera
    floor), allowance = max(1, flip_rate / 2 * W) and floor = max(1, flip_rate * W), W
    the sum of the weights (HASH's rule, as ``seisfoc pinv --uncertainty``).
 4. **Pool and clusters**: each grid mechanism counts as often as trials accepted it. The
-   pool is split into clusters: the centre of a cluster is the mechanism (among the 50
+   pool is split into clusters: the centre of a cluster is the mechanism (among the 20
    most often accepted) with the largest pooled weight within ``cluster_deg`` (Kagan,
    default 35 deg); its members are the pooled mechanisms within ``cluster_deg`` of it;
    they are removed and the next cluster is sought while at least ``min_cluster_share``
@@ -125,6 +125,7 @@ class Cluster:
     rms_aux_plane_deg: float
     rms_kagan_deg: float
     n_mechanisms: int  #: distinct grid mechanisms in it
+    grid_index: int = -1  #: the preferred mechanism's index in the grid
 
     @property
     def sdr(self) -> tuple[float, float, float]:
@@ -208,10 +209,30 @@ def _weighted_quantile(x, w, q):
     return float(x[order][np.searchsorted(cw, q * cw[-1])])
 
 
+_CENTRES = 20  # candidate cluster centres: the most probable remaining mechanisms
+
+
+def _plane_angles(t, p, centre, rows):
+    """Angles (deg) between the fault-plane normals and between the slip vectors of grid
+    mechanisms ``rows`` and ``centre``, each member taken at its nodal plane nearer to
+    the centre's (HASH's two plane uncertainties)."""
+    r2 = math.sqrt(2.0)
+    n0, s0 = (t[centre] + p[centre]) / r2, (t[centre] - p[centre]) / r2
+    n1, s1 = (t[rows] + p[rows]) / r2, (t[rows] - p[rows]) / r2
+    swap = np.abs(s1 @ n0) > np.abs(n1 @ n0)
+    n = np.where(swap[:, None], s1, n1)
+    sl = np.where(swap[:, None], n1, s1)
+    sign = np.where(n @ n0 < 0.0, -1.0, 1.0)[:, None]
+    n, sl = n * sign, sl * sign
+
+    def angle(u, v):
+        return np.degrees(np.arctan2(np.linalg.norm(np.cross(u, v), axis=1), u @ v))
+
+    return angle(n, n0), angle(sl, s0)
+
+
 def _clusters(index, counts, s: Settings):
     """Clusters of the pooled grid mechanisms ``index`` (weights ``counts``)."""
-    from seisfoc.pinv.uncertainty import plane_differences
-
     sdr_all, t, b, p = _grid(s.step_deg)
     total = counts.sum()
     left = np.ones(index.size, bool)
@@ -219,7 +240,7 @@ def _clusters(index, counts, s: Settings):
     while left.any() and counts[left].sum() >= s.min_cluster_share * total:
         rows = index[left]
         w = counts[left]
-        top = rows[np.argsort(-w, kind="stable")[:50]]
+        top = rows[np.argsort(-w, kind="stable")[:_CENTRES]]
         # Kagan angle <= cluster_deg  <=>  largest frame trace >= 1 + 2 cos(cluster_deg)
         dt, db, dp = t[top] @ t[rows].T, b[top] @ b[rows].T, p[top] @ p[rows].T
         trace = np.maximum.reduce([dt + db + dp, dt - db - dp, -dt + db - dp, -dt - db + dp])
@@ -230,8 +251,8 @@ def _clusters(index, counts, s: Settings):
         top_member = int(np.argmax(mw))  # the cluster's most probable mechanism
         pref = NodalPlane(*(float(x) for x in sdr_all[mrows[top_member]]))
         share = mw / mw.sum()
-        _, _, _, fault, aux = plane_differences(tuple(pref), sdr_all[mrows])
-        k = np.atleast_1d(kagan_angle(tuple(pref), tuple(sdr_all[mrows].T)))
+        fault, aux = _plane_angles(t, p, mrows[top_member], mrows)
+        k = _kagan_rows(t, b, p, mrows[top_member], mrows)
         out.append(
             Cluster(
                 pref.strike,
@@ -242,6 +263,7 @@ def _clusters(index, counts, s: Settings):
                 float(np.sqrt(share @ aux**2)),
                 float(np.sqrt(share @ k**2)),
                 int(mrows.size),
+                int(mrows[top_member]),
             )
         )
         left[members] = False
@@ -405,7 +427,8 @@ def solve(
     out.clusters = _clusters(index, c, s)
     best = out.clusters[0]
     out.answer = best.sdr
-    k = np.atleast_1d(kagan_angle(best.sdr, tuple(sdr_all[index].T)))
+    _, t, b, p = _grid(s.step_deg)
+    k = _kagan_rows(t, b, p, best.grid_index, index)
     out.radius68_deg = s.radius_scale * _weighted_quantile(k, c, 0.68)
     out.misfit, out.stdr = fit_statistics(pol, ain, az, best.sdr, w)
     from seisfoc.mechanism import p_radiation
