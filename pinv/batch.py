@@ -208,6 +208,7 @@ def run(
             if located is not None:
                 ev = located
         try:
+            check_angles(ev)
             r = program.solve_event(
                 ev,
                 index,
@@ -253,6 +254,41 @@ def run(
         if options.keep_events:
             summary.events.append(ev)
     return summary
+
+
+#: the physical ranges of a polarity reading's angles (deg): AIN from the downward
+#: vertical, CAZ clockwise from north
+AIN_RANGE, CAZ_RANGE = (0.0, 180.0), (0.0, 360.0)
+
+
+def check_angles(event: Any) -> None:
+    """Every P polarity reading's AIN in [0, 180] and CAZ in [0, 360] (blank ones are left
+    to the mode's rule), else a NordicError at the file, line and column: an AIN of 999 or
+    -45 and a CAZ of 999 were used without a word.
+
+    Parameters
+    ----------
+    event
+        An event read by :mod:`seisfoc.io.nordic`.
+    """
+    import math
+
+    from seisfoc.errors import NordicError
+
+    ain_column = 59 if event.nordic_format == nordic.NORDIC2 else 57
+    for row in nordic.polarity_readings(event, "P"):
+        line, ain, caz = row[0], row[4], row[5]
+        for value, (low, high), column, name in (
+            (ain, AIN_RANGE, ain_column, "AIN"),
+            (caz, CAZ_RANGE, 77, "CAZ"),
+        ):
+            if value is not None and not (math.isfinite(value) and low <= value <= high):
+                raise NordicError(
+                    f"{name} {value:g} deg is outside its range [{low:g}, {high:g}]",
+                    event.path,
+                    line,
+                    column,
+                )
 
 
 #: the fields a --plot file name pattern may use: the event's number and its file name

@@ -108,3 +108,28 @@ def test_synrad_nodal_reading_has_no_ratio(folder):
 def test_answers_on_standard_input_say_so(folder, answer):
     code = "import sys; from seisfoc.synrad.dropin import main; sys.exit(main([]))"
     _one_line(_run(folder, ["-c", code], stdin=answer), "standard input")
+
+
+@pytest.mark.parametrize(
+    "column, text, name",
+    [(57, b"999", "AIN"), (57, b"-45", "AIN"), (57, b"193", "AIN"), (76, b"999", "CAZ")],
+)
+def test_polarity_angles_out_of_range_in_seisfoc_pinv(tmp_path, capsys, column, text, name):
+    """AIN 999, -45, 193 and CAZ 999 were used without a word (exit 0)."""
+    from test_safety_messages import EVENT
+
+    from seisfoc.cli import main
+
+    lines = EVENT.read_bytes().splitlines(keepends=True)
+    k = next(
+        i for i, ln in enumerate(lines)
+        if ln[10:11] == b"P" and ln[16:17] in (b"C", b"D") and ln[79:80] == b" "
+    )  # fmt: skip
+    lines[k] = lines[k][:column] + text + lines[k][column + 3 :]
+    p = tmp_path / "ev.S"
+    p.write_bytes(b"".join(lines))
+    for mode in ("modern", "seisan"):
+        assert main(["pinv", str(p), "--json", "--mode", mode]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        where = f"line {k + 1}, column {57 if name == 'AIN' else 77}: {name}"
+        assert len(err) == 1 and where in err[0], err
