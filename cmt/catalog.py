@@ -24,6 +24,7 @@ import csv
 import io
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -62,9 +63,11 @@ def _read_ndk(path: Path) -> list[CMTSolution]:
         raise SeisfocError(f"not an NDK file ObsPy can read: {err}", path) from None
     out = []
     for event in catalogue:
-        buf = io.StringIO()
-        event.write(buf, format="CMTSOLUTION")
-        out.extend(parse_cmtsolution(buf.getvalue(), str(path)))
+        buf = io.BytesIO()
+        with warnings.catch_warnings():  # "no body wave magnitude": NDK has none
+            warnings.simplefilter("ignore", UserWarning)
+            event.write(buf, format="CMTSOLUTION")
+        out.extend(parse_cmtsolution(buf.getvalue().decode("ascii", "replace"), str(path)))
     return out
 
 

@@ -725,8 +725,10 @@ def run_process(
         res = process_band(
             datasets, stations, geom, band, config.process, grid=grid, time_offsets=offsets
         )
-        if qc_on:
-            qc_findings += qc.screen_band(res, band, config.qc)
+        if qc_on:  # against the synthetic on the first linearisation; later ones drop
+            # the same traces, so that every iteration measures the same data
+            qc_findings += qc.screen_band(res, band, config.qc, layout=layout,
+                                          iteration=iteration)  # fmt: skip
         for r in obs_rejected:
             res.rejected.append(Rejection(band.name, r.code, r.component, r.reason, r.detail))
         if save:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,7 @@ class QCResult:
     status: str  # "ok", "repaired" or "rejected"
     reason: str = ""  # a key of REASONS ("" when ok)
     detail: str = ""
+    band: str = ""  # the band of a check against the synthetic ("" for the raw checks)
 
     @property
     def rejected(self) -> bool:
@@ -478,9 +479,22 @@ def screen_observed(
     return findings
 
 
-def screen_band(processed: Any, band: Any, qc_config: Any, run: str = "CMT") -> list[QCResult]:
+def screen_band(
+    processed: Any,
+    band: Any,
+    qc_config: Any,
+    run: str = "CMT",
+    *,
+    layout: Any = None,
+    iteration: int = 0,
+) -> list[QCResult]:
     """Judge every processed observed trace of one band against the reference synthetic
     (gain, polarity, time shift) and leave the rejected ones out (in place).
+
+    On a later Gauss-Newton iteration (``iteration`` > 0 with the event's ``layout``) the
+    traces are not judged again: those the first linearisation rejected (its
+    ``work/qc.json``) are left out, so that every iteration measures the same data in the
+    windows picked on the first.
 
     Parameters
     ----------
@@ -507,14 +521,27 @@ def screen_band(processed: Any, band: Any, qc_config: Any, run: str = "CMT") -> 
     if obs is None or syn is None:
         return []
     th = thresholds_from_config(qc_config, band.max_time_shift_s)
+    earlier: dict[tuple[str, str], QCResult] | None = None
+    if iteration > 0 and layout is not None:
+        earlier = {
+            (r["code"], r["component"]): QCResult(
+                r["code"], r["component"], "rejected", r["reason"], r["detail"]
+            )  # fmt: skip
+            for r in load_findings(layout, 0).get("rejected", [])
+            if r.get("band") == processed.band
+        }
     out: list[QCResult] = []
     for i, code in enumerate(obs.codes):
         for c, comp in enumerate(COMPONENTS):
             if not (obs.present[i, c] and syn.present[i, c]):
                 continue
-            result = check_against_synthetic(code, comp, obs.data[i, c], syn.data[i, c],
-                                             obs.dt_s, th)  # fmt: skip
+            if earlier is not None:
+                result = earlier.get((code, comp), QCResult(code, comp, "ok"))
+            else:
+                result = check_against_synthetic(code, comp, obs.data[i, c], syn.data[i, c],
+                                                 obs.dt_s, th)  # fmt: skip
             if result.rejected:
+                result = replace(result, band=processed.band)
                 obs.present[i, c] = False
                 obs.data[i, c] = 0.0
                 processed.rejected.append(
@@ -528,7 +555,7 @@ def findings_as_dicts(findings: Sequence[QCResult], band: str = "") -> list[dict
     """JSON-ready rows of QC decisions."""
     return [
         {
-            "band": band,
+            "band": r.band or band,
             "code": r.code,
             "component": r.component,
             "status": r.status,
