@@ -366,9 +366,9 @@ def _cell(v):
 
 def _write(results, args) -> int:
     from seisfoc.fps.solve import fault_plane_line
-    from seisfoc.pinv.program import station0_agency
 
     from seisfoc.io import nordic
+    from seisfoc.io.station0 import agency as station0_agency
 
     failed = 0
     for e in results:
@@ -376,7 +376,7 @@ def _write(results, args) -> int:
             print(f"{e.label}: not written: {e.result.message}", file=sys.stderr)
             continue
         try:
-            agency = args.agency or station0_agency(".", e.path)
+            agency = args.agency or station0_agency(e.path, cwd=".")
             line = fault_plane_line(e.result, agency=agency, program=PROGRAM, prime=args.prime)
             nordic.write_fault_plane(e.path, line, prime=args.prime, event_index=e.event_index)
         except SeisfocError as err:
