@@ -152,8 +152,17 @@ KNOWN: dict[tuple[str, str, str], str] = {
     "statistics: what two programs share moves into the core",
     ("kernels", "seisfoc.fps.solve", "seisfoc._kernels"): "calls a grid-search kernel "
     "directly: go through seisfoc.gridsearch (the face) or make fps.solve a listed face",
+    ("programs", "seisfoc.pinv.quakeml", "seisfoc.fps"): "holds fps's QuakeML writer "
+    "(write_fps_quakeml): it moves to fps/quakeml.py, the shared event/plane builders to "
+    "a core QuakeML adapter in seisfoc.io",
+    ("programs", "seisfoc.fps.cli", "seisfoc.pinv"): "calls write_fps_quakeml in "
+    "seisfoc.pinv.quakeml: mended with the move above",
     ("argparse", "seisfoc.cmt.database", "argparse"): "a main() with its own parser: "
     "move it into cmt/cli.py",
+    ("obspy", "seisfoc.cmt.catalog", "obspy"): "reads NDK with ObsPy: an NDK adapter in "
+    "seisfoc.io (beside cmtsolution) returning CMTSolution records",
+    ("obspy", "seisfoc.cmt.qc", "obspy"): "reads StationXML with ObsPy: a StationXML "
+    "adapter in seisfoc.io, or the check moves into the process stage",
     ("obspy", "seisfoc.cmt.invert", "obspy"): "obspy.geodetics for distances: take them "
     "from the records the process stage made, or a core geodesy function",
 }
