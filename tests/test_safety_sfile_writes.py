@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -146,7 +145,12 @@ INVRAD_WRITER = textwrap.dedent(
                                      flag="O")
     print("ready", flush=True)
     sys.stdin.readline()
-    for p in paths:
+    # start when pinv has written its first S-file, and go the other way round: the two
+    # writers meet in the middle, on the same folders at the same time
+    deadline = time.monotonic() + 120
+    while b"PINV" not in open(paths[0], "rb").read() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    for p in reversed(paths):
         N.write_fault_plane(p, line, prime=False)
     """
 )
@@ -171,7 +175,6 @@ def test_two_writers_lose_no_line(tmp_path):
          "TST", "--min-polarities", "1", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
     )  # fmt: skip
-    time.sleep(0.8)  # the pinv run imports its modules; then both write at the same time
     inv.stdin.write("go\n")
     inv.stdin.flush()
     out, err = pinv.communicate(timeout=300)
