@@ -1,15 +1,18 @@
 """SEISAN PINV's input selection and output formats, reproduced to the character.
 
 Works on the raw lines of ``hyp.out`` as the original reads them (FORMATS.md sections 1
-and 3, ALGORITHMS.md section 1):
+and 3, ALGORITHMS.md section 1), with the Nordic reader's polarity selection in seisan
+mode (:func:`seisfoc.io.nordic.fields.polarity_rows`, the one place that reads the
+columns):
 
 * old Nordic: every line with column 80 blank, column 11 ``P`` and column 17 ``C`` (+1) or
   ``D`` (-1), AIN from 58-60 and CAZ from 77-79 (blank = 0), all events together;
 * Nordic2: the first event only; the original's test accepts ``C`` on P phases and ``D``
   on any phase (column 44), AIN from 59-63 (f5.1), CAZ from 77-79 (blank = -999).
 
-Formatting follows the original's Fortran edit descriptors; :func:`fortran_int` and
-:func:`fortran_fixed` print asterisks when a value does not fit, as Fortran does.
+Formatting follows the original's Fortran edit descriptors through the suite's one writer
+(:mod:`seisfoc.io.fortran_fields`); :func:`fortran_int` and :func:`fortran_fixed` print
+asterisks when a value does not fit, as Fortran does.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from seisfoc.errors import NordicError
 from seisfoc.io import seisan_def
+from seisfoc.io.fortran_fields import fortran_f, fortran_i
+from seisfoc.io.nordic.fields import polarity_rows
 
 OLD, NORDIC2 = seisan_def.OLD_NORDIC, seisan_def.NORDIC2
 NOT_OLD_MESSAGE = "  Input format is not Nordic (old), stop"
@@ -99,77 +103,38 @@ def event_format(lines: list[bytes], start: int, stop: int) -> int | None:
     return None
 
 
-def _fortran_real(text: bytes, decimals: int, blank_value: float, path, number, column) -> float:
-    """Fortran ``fw.d`` input: blanks ignored, an empty field is ``blank_value``, no decimal
-    point means ``decimals`` implied decimals."""
-    squeezed = text.replace(b" ", b"")
-    if not squeezed:
-        return blank_value
-    try:
-        value = float(squeezed)
-    except ValueError:
-        raise NordicError(
-            f"{text.decode('latin-1').strip()!r} is not a number", path, number, column
-        ) from None
-    if b"." not in squeezed and b"e" not in squeezed.lower() and decimals:
-        value /= 10.0**decimals
-    return value
+def selection_from(readings: list[tuple], nordic_format: int) -> Selection:
+    """The readings of :func:`seisfoc.io.nordic.fields.polarity_rows` (seisan mode) as the
+    original uses them: ``C`` +1, ``D`` -1, a blank AIN or CAZ as :data:`BLANK_ANGLE`
+    (its line listed in ``blank_angles``)."""
+    sel = Selection()
+    blank = BLANK_ANGLE[nordic_format]
+    for n, pol, _phase, station, ain, caz in readings:
+        sel.polarity.append(1.0 if pol == "C" else -1.0)
+        sel.takeoff_deg.append(blank if ain is None else ain)
+        sel.azimuth_deg.append(blank if caz is None else caz)
+        sel.line_number.append(n)
+        sel.station.append(station)
+        if ain is None or caz is None:
+            sel.blank_angles.append(n)
+    return sel
+
+
+def _rows(lines: list[bytes], start: int, stop: int) -> list[tuple[int, bytes]]:
+    return [(i + 1, lines[i].rstrip(b"\r\n")) for i in range(start, stop)]
 
 
 def select_old(lines: list[bytes], path=None) -> Selection:
     """Old Nordic selection over every line of the file (all events: composite)."""
-    sel = Selection()
-    for number, line in enumerate(lines, 1):
-        b = line.rstrip(b"\r\n")
-        if len(b) < 17 or b[10:11] != b"P":
-            continue
-        b = b.ljust(80)
-        if b[79:80] != b" ":
-            continue
-        pol = b[16:17]
-        if pol == b"C":
-            sign = 1.0
-        elif pol == b"D":
-            sign = -1.0
-        else:
-            continue
-        ain_text, caz_text = b[57:60], b[76:79]
-        sel.polarity.append(sign)
-        sel.takeoff_deg.append(_fortran_real(ain_text, 0, BLANK_ANGLE[OLD], path, number, 58))
-        sel.azimuth_deg.append(_fortran_real(caz_text, 0, BLANK_ANGLE[OLD], path, number, 77))
-        sel.line_number.append(number)
-        sel.station.append(b[1:6].decode("latin-1").strip())
-        if not ain_text.strip() or not caz_text.strip():
-            sel.blank_angles.append(number)
-    return sel
+    rows = _rows(lines, 0, len(lines))
+    return selection_from(polarity_rows(rows, OLD, mode="seisan", path=path), OLD)
 
 
 def select_nordic2(lines: list[bytes], start: int, stop: int, path=None) -> Selection:
     """Nordic2 selection over one event, with the original's precedence slip: ``C`` counts
     on P phases only, ``D`` on any phase."""
-    sel = Selection()
-    for i in range(start, stop):
-        b = body(lines[i])
-        if b[79:80] != b" ":
-            continue
-        pol = b[43:44]
-        if pol == b"D":
-            sign = -1.0
-        elif pol == b"C" and b[16:17] == b"P":
-            sign = 1.0
-        else:
-            continue
-        number = i + 1
-        ain_text, caz_text = b[58:63], b[76:79]
-        sel.polarity.append(sign)
-        blank = BLANK_ANGLE[NORDIC2]
-        sel.takeoff_deg.append(_fortran_real(ain_text, 1, blank, path, number, 59))
-        sel.azimuth_deg.append(_fortran_real(caz_text, 0, blank, path, number, 77))
-        sel.line_number.append(number)
-        sel.station.append(b[1:6].decode("latin-1").strip())
-        if not ain_text.strip() or not caz_text.strip():
-            sel.blank_angles.append(number)
-    return sel
+    rows = _rows(lines, start, stop)
+    return selection_from(polarity_rows(rows, NORDIC2, mode="seisan", path=path), NORDIC2)
 
 
 def blank_angles_note(line_numbers: list[int], nordic_format: int, limit: int = 12) -> str:
@@ -185,22 +150,13 @@ def blank_angles_note(line_numbers: list[int], nordic_format: int, limit: int = 
 # ----------------------------------------------------------------- Fortran formatting
 
 
-def fortran_int(value: int, width: int) -> str:
-    text = str(int(value))
-    return text.rjust(width) if len(text) <= width else "*" * width
+#: Fortran ``Iw`` (the one writer: :func:`seisfoc.io.fortran_fields.fortran_i`)
+fortran_int = fortran_i
 
 
 def fortran_fixed(value: float, width: int, decimals: int) -> str:
     """``Fw.d`` of a single-precision value (the original keeps REAL*4)."""
-    x = float(np.float32(value))
-    if x != x:
-        return "NaN".rjust(width)
-    text = f"{x:{width}.{decimals}f}"
-    if text.startswith("0.") and len(text) > width:
-        text = text[1:]
-    elif text.startswith("-0.") and len(text) > width:
-        text = "-" + text[2:]
-    return text if len(text) <= width else "*" * width
+    return fortran_f(value, width, decimals, single=True)
 
 
 def sdr_text(strike: float, dip: float, rake: float) -> str:

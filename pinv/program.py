@@ -83,92 +83,11 @@ def select(event: nordic.Event, mode: str) -> tuple[legacy.Selection, list[int]]
 
 
 def _select_seisan(event: nordic.Event) -> legacy.Selection:
-    """The original's selection (``legacy.select_old`` / ``legacy.select_nordic2``) over
-    the event's lines, reading only the phase lines the reader already found (the other
-    lines of an event can never qualify: their column 80 is not blank). Line numbers are
-    the file's."""
-    rows = event.phase_lines
-    if not rows:
-        lines = event.lines
-        offset = event.first_line - 1
-        if event.nordic_format == 2:
-            sel = legacy.select_nordic2(lines, 0, len(lines), event.path)
-        else:
-            sel = legacy.select_old(lines, event.path)
-        sel.line_number = [n + offset for n in sel.line_number]
-        sel.blank_angles = [n + offset for n in sel.blank_angles]
-        return sel
-    sel = legacy.Selection()
-    path = event.path
-    if event.nordic_format == 2:
-        blank = legacy.BLANK_ANGLE[legacy.NORDIC2]
-        # C on P phases only, D on any phase (the original's precedence slip)
-        for n, b in rows:
-            pol = b[43:44]
-            if pol == b"D":
-                sign = -1.0
-            elif pol == b"C" and b[16:17] == b"P":
-                sign = 1.0
-            else:
-                continue
-            if b[79:80] not in (b" ", b""):
-                continue
-            b = b.ljust(80)
-            _append_seisan(sel, sign, b, b[58:63], 1, b[76:79], blank, n, path, 59)
-        return sel
-    blank = legacy.BLANK_ANGLE[legacy.OLD]
-    for n, b in rows:
-        if b[10:11] != b"P":
-            continue
-        pol = b[16:17]
-        if pol == b"C":
-            sign = 1.0
-        elif pol == b"D":
-            sign = -1.0
-        else:
-            continue
-        if b[79:80] not in (b" ", b""):
-            continue
-        b = b.ljust(80)
-        _append_seisan(sel, sign, b, b[57:60], 0, b[76:79], blank, n, path, 58)
-    return sel
-
-
-def _append_seisan(
-    sel: legacy.Selection,
-    sign: float,
-    b: bytes,
-    ain_text: bytes,
-    ain_decimals: int,
-    caz_text: bytes,
-    blank: float,
-    n: int,
-    path: str | None,
-    ain_col: int,
-) -> None:
-    """One reading as ``legacy._fortran_real`` reads it, without its cost for the usual
-    text (a point in the AIN or no implied decimals, no inner blanks)."""
-    try:
-        if ain_text.isspace() or b" " in ain_text.strip():
-            raise ValueError
-        if ain_decimals and b"." not in ain_text:
-            raise ValueError
-        ain = float(ain_text)
-    except ValueError:
-        ain = legacy._fortran_real(ain_text, ain_decimals, blank, path, n, ain_col)
-    try:
-        if caz_text.isspace() or b" " in caz_text.strip():
-            raise ValueError
-        caz = float(caz_text)
-    except ValueError:
-        caz = legacy._fortran_real(caz_text, 0, blank, path, n, 77)
-    sel.polarity.append(sign)
-    sel.takeoff_deg.append(ain)
-    sel.azimuth_deg.append(caz)
-    sel.line_number.append(n)
-    sel.station.append(b[1:6].decode("latin-1").strip())
-    if ain_text.isspace() or caz_text.isspace():
-        sel.blank_angles.append(n)
+    """The original's selection: the reader's polarity selection in seisan mode (the
+    columns and rules the drop-in uses, :func:`seisfoc.io.nordic.polarity_readings`) with
+    the original's values for blank angles. Line numbers are the file's."""
+    readings = nordic.polarity_readings(event, mode="seisan")
+    return legacy.selection_from(readings, event.nordic_format)
 
 
 def solve_event(

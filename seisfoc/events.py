@@ -27,7 +27,9 @@ def iter_inputs(
 
 
 def p_polarities(event: nordic.Event) -> list[nordic.Phase]:
-    """The phase lines of an event that carry a P first-motion polarity."""
-    return [
-        ph for ph in event.phases if ph.polarity in POLARITY_SIGN and ph.phase[:1].upper() == "P"
-    ]
+    """The phase lines of an event that carry a P first-motion polarity: those that
+    :func:`seisfoc.io.nordic.polarity_readings` selects for ``seisfoc pinv`` (a phase
+    name starting with ``P``: ``pP`` and other depth phases are not direct P), so that
+    both commands count the same polarities."""
+    selected = {reading[0] for reading in nordic.polarity_readings(event, "P")}
+    return [ph for ph in event.phases if ph.line_number in selected]

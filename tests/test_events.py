@@ -3,12 +3,15 @@ their rows are made, folders that are not databases, and files that are not file
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from support.nordic import header, line, old_phase, sfile_old
+from support.reference import BUNDLE, have_reference, reference_path
 
 from seisfoc import events
 from seisfoc.cli import main
@@ -233,3 +236,68 @@ def test_fifo_is_refused_not_waited_on(tmp_path):
     assert proc.stderr.splitlines() == [
         f"seisfoc events: error: {fifo}: is a FIFO (named pipe), not a Nordic file"
     ]
+
+
+# ------------------------------------------------------------------ same count as seisfoc pinv
+
+
+def _counts(argv, capsys) -> tuple[dict[str, int], dict[str, int]]:
+    """P polarities per file as ``seisfoc events --json`` and ``seisfoc pinv --json``
+    (modern mode: used plus skipped for a blank angle) report them."""
+    main(["events", "--json", *argv])
+    listed = json.loads(capsys.readouterr().out)
+    main(["pinv", "--json", *argv])
+    solved = json.loads(capsys.readouterr().out)
+    counted = {row["file"]: row["n_polarities"] for row in listed}
+    used = {
+        row["file"]: row["n_polarities"] + len(row["skipped_blank_angle_lines"]) for row in solved
+    }
+    return counted, used
+
+
+def test_depth_phases_are_not_p_polarities_in_events_or_pinv(tmp_path, capsys):
+    extra = (
+        old_phase("FFF", phase="pP", polarity="C", caz=" 20"),
+        old_phase("GGG", phase="sP", polarity="D", caz=" 30"),
+        old_phase("HHH", phase="PN", polarity="D", caz=" 40"),
+        old_phase("JJJ", phase="Pg", polarity="C", ain="    ", caz=" 50"),
+    )
+    path = tmp_path / "ev.S"
+    path.write_bytes(sfile_old(extra=extra))
+    listed, solved = _counts([str(path)], capsys)
+    # C, D, U, + of the base event, PN and Pg (blank AIN: counted, skipped by pinv)
+    assert listed == solved == {str(path): 6}
+    (event,) = N.read_events(path)
+    assert [ph.station for ph in events.p_polarities(event)] == [
+        "AAA", "BBB", "CCC", "DDD", "HHH", "JJJ",
+    ]  # fmt: skip
+
+
+def test_events_and_pinv_count_the_same_p_polarities_on_the_bundled_runs(capsys):
+    """The bundled hyp.out files (tests/data/bundle) hold pP readings with a polarity."""
+    files = sorted(str(p) for p in BUNDLE.glob("*/hyp.out"))
+    assert len(files) >= 10
+    listed, solved = _counts(files, capsys)
+    assert listed == solved and set(listed) == set(files)
+    depth_phases = 0
+    for f in files:
+        for event in N.read_events(f):
+            depth_phases += sum(1 for ph in event.phases if ph.polarity and ph.phase == "pP")
+            assert all(ph.phase.startswith("P") for ph in events.p_polarities(event))
+    assert depth_phases > 0
+
+
+def _reference_sfiles() -> list[str]:
+    root = reference_path("sfiles")
+    return sorted(str(p) for p in root.rglob("*") if p.is_file() and N.is_sfile_name(p.name))
+
+
+@pytest.mark.skipif(not have_reference(), reason="needs ../shared/reference")
+def test_events_and_pinv_count_the_same_p_polarities_on_every_reference_sfile(capsys):
+    files = _reference_sfiles()
+    assert len(files) > 40
+    listed, solved = _counts(files, capsys)
+    assert set(listed) == set(solved) == set(files)
+    assert listed == solved
+    with_depth_phase = [f for f in files if b"pP  " in Path(f).read_bytes()]
+    assert with_depth_phase, "the reference S-files include an event with a pP reading"

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import have_reference, reference_path
 from support.nordic import BLANK, header, line, old_phase, sfile_new, sfile_old
+from support.reference import have_reference, reference_path
 
 from seisfoc.errors import NordicError, SeisfocError
 from seisfoc.io import nordic as N

@@ -10,12 +10,12 @@ built-in fixtures and, when present, on every reference hyp.out and S-file.
 
 from __future__ import annotations
 
-from conftest import have_reference, reference_path
 from hypothesis import given
 from hypothesis import strategies as st
 from seisfoc.pinv import legacy, program
 from support.nordic import sfile_new, sfile_old
 from support.nordic_fuzz import BASES, SETTINGS, mutated
+from support.reference import have_reference, reference_path
 
 from seisfoc.errors import SeisfocError
 from seisfoc.io import nordic as N

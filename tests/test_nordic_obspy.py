@@ -30,7 +30,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import have_reference, reference_path
+from support.reference import have_reference, reference_path
 
 from seisfoc.io import nordic as N
 

@@ -44,32 +44,93 @@ as the end includes that whole day.
 
 from __future__ import annotations
 
-from seisfoc.io.nordic.database import (
-    is_sfile_name,
-    iter_database,
-    parse_time,
-    read_database,
-    read_path,
-    time_range,
-)
-from seisfoc.io.nordic.fields import NORDIC1, NORDIC2, POLARITIES
-from seisfoc.io.nordic.reader import (
-    detect_format,
-    parse_events,
-    polarity_readings,
-    read_events,
-    read_sfile,
-)
-from seisfoc.io.nordic.records import (
-    Event,
-    EventID,
-    FaultPlane,
-    Header,
-    HighAccuracyHeader,
-    HypocentreError,
-    Phase,
-)
-from seisfoc.io.nordic.writer import format_fault_plane_line, write_events, write_fault_plane
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from seisfoc.io.nordic.database import (
+        is_sfile_name,
+        iter_database,
+        parse_time,
+        read_database,
+        read_path,
+        time_range,
+    )
+    from seisfoc.io.nordic.fields import NORDIC1, NORDIC2, POLARITIES
+    from seisfoc.io.nordic.reader import (
+        detect_format,
+        is_nordic,
+        parse_events,
+        polarity_readings,
+        read_events,
+        read_sfile,
+    )
+    from seisfoc.io.nordic.records import (
+        Event,
+        EventID,
+        FaultPlane,
+        Header,
+        HighAccuracyHeader,
+        HypocentreError,
+        Phase,
+    )
+    from seisfoc.io.nordic.writer import format_fault_plane_line, write_events, write_fault_plane
+
+#: where each public name lives; the layers are imported on first use of a name, so that
+#: a program that needs one layer (the drop-in ``pinv`` reads with ``fields`` alone) does
+#: not import the others
+_LAYER = {
+    **dict.fromkeys(
+        (
+            "is_sfile_name",
+            "iter_database",
+            "parse_time",
+            "read_database",
+            "read_path",
+            "time_range",
+        ),
+        "database",
+    ),
+    **dict.fromkeys(("NORDIC1", "NORDIC2", "POLARITIES"), "fields"),
+    **dict.fromkeys(
+        (
+            "detect_format",
+            "is_nordic",
+            "parse_events",
+            "polarity_readings",
+            "read_events",
+            "read_sfile",
+        ),
+        "reader",
+    ),
+    **dict.fromkeys(
+        (
+            "Event",
+            "EventID",
+            "FaultPlane",
+            "Header",
+            "HighAccuracyHeader",
+            "HypocentreError",
+            "Phase",
+        ),
+        "records",
+    ),
+    **dict.fromkeys(("format_fault_plane_line", "write_events", "write_fault_plane"), "writer"),
+}
+
+
+def __getattr__(name: str):
+    layer = _LAYER.get(name)
+    if layer is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{layer}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAYER))
+
 
 __all__ = [
     "NORDIC1",
@@ -96,4 +157,5 @@ __all__ = [
     "write_fault_plane",
     "detect_format",
     "polarity_readings",
+    "is_nordic",
 ]

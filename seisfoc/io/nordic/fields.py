@@ -9,10 +9,10 @@ of :mod:`seisfoc.io.nordic.records` are built on them.
 
 from __future__ import annotations
 
-import re
 import struct
 
 from seisfoc.errors import NordicError
+from seisfoc.io.fortran_fields import FieldError, parse_int, parse_real
 
 NORDIC1, NORDIC2 = 1, 2
 
@@ -48,8 +48,6 @@ _PHASE_FIELDS = (
 )
 _POLARITY_INDEX = _PHASE_FIELDS.index("polarity")
 
-_FLOAT_RE = re.compile(rb" *[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)? *")
-_INT_RE = re.compile(rb" *[+-]?\d+ *")
 # characters a number field may hold; anything else is garbage (rejects nan, inf, 1_0, tabs)
 _NUMBER_CHARS = b"0123456789.+-eE "
 
@@ -66,21 +64,12 @@ def _field_error(path, line_number, start, name, text, what) -> NordicError:
 
 
 def _fortran_number(s: bytes, kind: str):
-    """A number field read as Fortran does with blanks as nulls; ``None`` when blank.
-
-    Blanks inside the field are ignored (``"0 10.0"`` is 10.0, as SEISAN reads it);
-    anything else that is not part of a plain decimal number raises ``ValueError``.
-    """
-    t = s.replace(b" ", b"")
-    if not t:
-        return None
+    """A number field read as Fortran does with blanks as nulls; ``None`` when blank
+    (:mod:`seisfoc.io.fortran_fields`: ``"0 10.0"`` is 10.0, as SEISAN reads it; only
+    ``E`` exponents; no implied decimals). Anything else raises ``ValueError``."""
     if kind == "i":
-        if _INT_RE.fullmatch(t) is None:
-            raise ValueError(s)
-        return int(t)
-    if _FLOAT_RE.fullmatch(t) is None:
-        raise ValueError(s)
-    return float(t)
+        return parse_int(s)
+    return parse_real(s, d_exponent=False, finite=False)
 
 
 def _get_float(body: bytes, start: int, end: int, name: str, path, line_number):
@@ -417,3 +406,150 @@ def _check_phase_lines(rows, fmt: int, path) -> None:
         return
     for n, b in rows:
         _slow_numbers(b.ljust(80), specs, path, n)  # raises for the first bad field
+
+
+# --------------------------------------------------------------------------------------
+# polarity readings: the one selection of first-motion polarities, two modes
+# --------------------------------------------------------------------------------------
+
+#: PINV's (SEISAN's) reading of AIN: (columns, implied decimals, first column) per format
+#: (FORMATS.md section 1: old Nordic ``F3.0`` in 58-60, Nordic2 ``F5.1`` in 59-63)
+_SEISAN_AIN = {NORDIC1: (slice(57, 60), 0, 58), NORDIC2: (slice(58, 63), 1, 59)}
+_PLAIN_DIGITS = b"0123456789.+- "
+
+
+def _seisan_sign(b: bytes, nordic2: bool) -> str:
+    """``"C"``, ``"D"`` or ``""``: the polarity the original PINV takes from an 80-column
+    line. Old Nordic: column 11 ``P`` and column 17 ``C`` or ``D``. Nordic2: column 44
+    ``C`` on P phases (column 17 ``P``) and ``D`` on any phase (the original's precedence
+    slip). Column 80 must be blank (a phase line)."""
+    if b[79:80] != b" ":
+        return ""
+    if nordic2:
+        pol = b[43:44]
+        if pol == b"D" or (pol == b"C" and b[16:17] == b"P"):
+            return pol.decode()
+        return ""
+    if b[10:11] != b"P":
+        return ""
+    pol = b[16:17]
+    return pol.decode() if pol in (b"C", b"D") else ""
+
+
+def _seisan_angle(text: bytes, decimals: int, name: str, path, n: int, column: int):
+    """An angle as the original's Fortran reads it (``None`` when blank)."""
+    if not text.translate(None, _PLAIN_DIGITS) and b" " not in text.strip():
+        if text.isspace():
+            return None
+        if not decimals or b"." in text:
+            try:
+                return float(text)
+            except ValueError:
+                pass
+    try:
+        return parse_real(text, decimals)
+    except FieldError as exc:
+        raise NordicError(f"{name} {exc.text!r} is {exc.reason}", path, n, column) from None
+
+
+def _seisan_rows(rows, fmt: int, path, phase_prefix: str) -> list[tuple]:
+    nordic2 = fmt == NORDIC2
+    ain_cols, decimals, ain_column = _SEISAN_AIN[fmt]
+    name_cols = slice(16, 24) if nordic2 else slice(10, 14)
+    out = []
+    for n, raw in rows:
+        if len(raw) < 17:
+            continue
+        b = raw if len(raw) >= 80 else raw.ljust(80)
+        pol = _seisan_sign(b, nordic2)
+        if not pol:
+            continue
+        phase = b[name_cols].decode("latin-1").strip()
+        if not phase.startswith(phase_prefix) and not (nordic2 and pol == "D"):
+            continue
+        ain = _seisan_angle(b[ain_cols], decimals, "AIN", path, n, ain_column)
+        caz = _seisan_angle(b[76:79], 0, "CAZ", path, n, 77)
+        out.append((n, pol, phase, b[1:6].decode("latin-1").strip(), ain, caz))
+    return out
+
+
+def _modern_rows(rows, fmt: int, path, ain_is_snr: bool, phase_prefix: str) -> list[tuple]:
+    if fmt == NORDIC2:
+        layout = (43, slice(16, 24), slice(58, 63), parse_new_phase)
+    else:
+        layout = (16, slice(10, 14), slice(56, 60), parse_old_phase)
+    pol_col, phase_cols, ain_cols, parse_line = layout
+    nordic2 = fmt == NORDIC2
+    snr = ain_is_snr
+    pol_bytes, pol_str, number_chars = _POLARITY_BYTES, _POLARITY_STR, _NUMBER_CHARS
+    weight_bytes = _WEIGHT_BYTES
+    out = []
+    for n, raw in [r for r in rows if r[1][pol_col : pol_col + 1] in pol_bytes]:
+        if nordic2:
+            if _new_kind(raw[16:24]) != "phase":
+                continue
+        elif raw[14:15] not in weight_bytes or raw[17:18] not in (b" ", b""):
+            continue  # a long phase name runs over the weight and polarity columns
+        b = raw if len(raw) >= 80 else raw.ljust(80)
+        phase = b[phase_cols].decode("latin-1").strip()
+        if not phase.startswith(phase_prefix):
+            continue
+        a, z = b[ain_cols], b[76:79]
+        try:
+            if (a + z).translate(None, number_chars):
+                raise ValueError
+            ain = None if snr or a.isspace() else float(a)
+            caz = None if z.isspace() else int(z)
+        except ValueError:
+            v = parse_line(raw, n, path, snr)
+            ain, caz = v[17], v[22]
+        c = raw[pol_col : pol_col + 1]
+        out.append((n, pol_str[c], phase, b[1:6].decode("latin-1").strip(), ain, caz))
+    return out
+
+
+def polarity_rows(
+    rows,
+    nordic_format: int,
+    *,
+    mode: str = "modern",
+    phase_prefix: str = "P",
+    path=None,
+    ain_is_snr: bool = False,
+) -> list[tuple]:
+    """The first-motion polarity readings of phase lines: one selection for every program.
+
+    Parameters
+    ----------
+    rows
+        ``(line_number, line)`` pairs, lines without their endings.
+    nordic_format
+        :data:`NORDIC1` or :data:`NORDIC2`.
+    mode
+        ``"modern"``: every phase line with a polarity (``C U D + -``) whose phase name
+        starts with ``phase_prefix`` (case matters: ``pP`` is not a direct P), AIN and
+        CAZ as the line's :class:`~seisfoc.io.nordic.records.Phase` record reads them.
+        ``"seisan"``: the lines SEISAN's PINV takes (old Nordic: column 11 ``P`` and
+        column 17 ``C``/``D``; Nordic2: column 44 ``C`` on P phases, ``D`` on any phase),
+        AIN read as PINV reads it (old Nordic ``F3.0`` in columns 58-60, Nordic2 ``F5.1``
+        in 59-63, implied decimal); ``phase_prefix`` is not applied to Nordic2 ``D``
+        lines, as in the original.
+    phase_prefix
+        The start of the phase names selected (``""`` for every phase).
+    path
+        The file, for error messages.
+    ain_is_snr
+        The type-7 line names the AIN column SNR (modern mode: AIN is then ``None``).
+
+    Returns
+    -------
+    list of tuple
+        ``(line_number, polarity, phase, station, ain_deg, caz_deg)`` in file order;
+        ``ain_deg``/``caz_deg`` are ``None`` when blank. A bad AIN or CAZ raises
+        :class:`~seisfoc.errors.NordicError` naming the line and column.
+    """
+    if mode == "seisan":
+        return _seisan_rows(rows, nordic_format, path, phase_prefix)
+    if mode != "modern":
+        raise ValueError(f"mode must be 'modern' or 'seisan', not {mode!r}")
+    return _modern_rows(rows, nordic_format, path, ain_is_snr, phase_prefix)

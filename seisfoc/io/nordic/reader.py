@@ -15,21 +15,16 @@ import struct
 from seisfoc.errors import NordicError
 from seisfoc.io.nordic.fields import (
     _NUMBER_CHARS,
-    _POLARITY_BYTES,
-    _POLARITY_STR,
-    _WEIGHT_BYTES,
     NORDIC1,
     NORDIC2,
     _check_phase_lines,
     _decode,
     _get_float,
     _get_int,
-    _new_kind,
     _plain_floats,
     _soft_float,
     _soft_int,
-    parse_new_phase,
-    parse_old_phase,
+    polarity_rows,
 )
 from seisfoc.io.nordic.records import (
     Event,
@@ -46,6 +41,7 @@ __all__ = [
     "read_events",
     "read_sfile",
     "polarity_readings",
+    "is_nordic",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -248,63 +244,47 @@ def _parse_fault_plane_slow(body: bytes, path, n: int) -> FaultPlane:
     )
 
 
-def polarity_readings(event: Event, phase_prefix: str = "P") -> list[tuple]:
-    """The polarity readings of an event straight from its raw phase lines.
+def polarity_readings(
+    event: Event, phase_prefix: str = "P", *, mode: str = "modern"
+) -> list[tuple]:
+    """The polarity readings of an event straight from its raw phase lines: the one
+    selection that ``seisfoc events``, ``seisfoc pinv`` (both modes) and the drop-in
+    ``pinv`` share (:func:`seisfoc.io.nordic.fields.polarity_rows`).
 
-    One tuple ``(line_number, polarity, phase, station, ain_deg, caz_deg)`` per phase line
-    that has a polarity (``C U D + -``) and whose phase name starts with ``phase_prefix``
-    (``""`` for every phase), in file order. The values are those of the line's
-    :class:`Phase` record (``ain_deg`` ``None`` when blank or when the AIN column holds
-    SNR; ``caz_deg`` ``None`` when blank), but only these columns are read: no record is
-    made and the other fields of the line are not decoded. This is the path for programs
-    that only need polarities (PINV over a database).
+    One tuple ``(line_number, polarity, phase, station, ain_deg, caz_deg)`` per selected
+    phase line, in file order. ``mode="modern"``: every line with a polarity (``C U D + -``)
+    whose phase name starts with ``phase_prefix`` (``""`` for every phase; case matters,
+    ``pP`` is not a P), with the values of the line's :class:`Phase` record (``ain_deg``
+    ``None`` when blank or when the AIN column holds SNR; ``caz_deg`` ``None`` when blank).
+    ``mode="seisan"``: the lines and AIN columns SEISAN's PINV reads (see
+    :func:`~seisfoc.io.nordic.fields.polarity_rows`). Only these columns are read: no
+    record is made and the other fields of the line are not decoded. This is the path for
+    programs that only need polarities (PINV over a database).
 
-    A field that is not a plain number makes the whole line be decoded as
+    In modern mode a field that is not a plain number makes the whole line be decoded as
     :attr:`Event.phases` does, so lenient values (``"0 10"``) come out the same and a bad
     AIN or CAZ raises the same :class:`~seisfoc.errors.NordicError`. A malformed field in
     another column of the line (a number-character field such as ``1.2.3`` in the
     amplitude) is not reported here, as the line's other fields are not read.
     """
     rows = event._phase_rows
-    if not rows:
+    if not rows and event._phases:
+        if mode != "modern":
+            raise ValueError("records made directly have no columns to read in seisan mode")
         # records made directly rather than by the reader: use them
         return [
             (p.line_number, p.polarity, p.phase, p.station, p.ain_deg, p.caz_deg)
-            for p in (event._phases or ())
+            for p in event._phases
             if p.polarity and p.phase.startswith(phase_prefix)
         ]
-    if event.nordic_format == NORDIC2:
-        layout = (43, slice(16, 24), slice(58, 63), parse_new_phase)
-    else:
-        layout = (16, slice(10, 14), slice(56, 60), parse_old_phase)
-    pol_col, phase_cols, ain_cols, parse_line = layout
-    nordic2 = event.nordic_format == NORDIC2
-    snr, path = event._ain_is_snr, event.path
-    pol_bytes, pol_str, number_chars = _POLARITY_BYTES, _POLARITY_STR, _NUMBER_CHARS
-    weight_bytes = _WEIGHT_BYTES
-    out = []
-    for n, raw in [r for r in rows if r[1][pol_col : pol_col + 1] in pol_bytes]:
-        if nordic2:
-            if _new_kind(raw[16:24]) != "phase":
-                continue
-        elif raw[14:15] not in weight_bytes or raw[17:18] not in (b" ", b""):
-            continue  # a long phase name runs over the weight and polarity columns
-        b = raw if len(raw) >= 80 else raw.ljust(80)
-        phase = b[phase_cols].decode("latin-1").strip()
-        if not phase.startswith(phase_prefix):
-            continue
-        a, z = b[ain_cols], b[76:79]
-        try:
-            if (a + z).translate(None, number_chars):
-                raise ValueError
-            ain = None if snr or a.isspace() else float(a)
-            caz = None if z.isspace() else int(z)
-        except ValueError:
-            v = parse_line(raw, n, path, snr)
-            ain, caz = v[17], v[22]
-        c = raw[pol_col : pol_col + 1]
-        out.append((n, pol_str[c], phase, b[1:6].decode("latin-1").strip(), ain, caz))
-    return out
+    return polarity_rows(
+        rows,
+        event.nordic_format,
+        mode=mode,
+        phase_prefix=phase_prefix,
+        path=event.path,
+        ain_is_snr=event._ain_is_snr,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -493,3 +473,44 @@ def read_sfile(path, nordic_format: int | None = None) -> Event:
     if len(events) != 1:
         raise NordicError(f"an S-file holds one event, this one holds {len(events)}", path=path)
     return events[0]
+
+
+# --------------------------------------------------------------------------------------
+# sniffer
+# --------------------------------------------------------------------------------------
+
+_HELP_LINES = (b" STAT SP IPHASW", b" STAT COM NTLO")
+
+
+def is_nordic(source: str | os.PathLike[str] | bytes) -> bool:
+    """Whether a file (a path, or its bytes) is Nordic: an S-file or a ``hyp.out``.
+
+    Decided by more than the first line, so that a damaged header does not make an S-file
+    be taken for another format: no NUL byte, and the first non-blank line is a type-1
+    header (``1`` in column 80), or a phase help line (type 7, `` STAT SP IPHASW`` or
+    `` STAT COM NTLO``) is present, or most non-blank lines have Nordic's 80 columns. A
+    path is read through :func:`seisfoc.fileio.read_input` (no FIFO, device or endless
+    input; :class:`~seisfoc.errors.SeisfocError` when it cannot be read).
+
+    Returns
+    -------
+    bool
+        ``True`` for Nordic.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        from seisfoc.fileio import read_input
+
+        data = read_input(source, what="a file (Nordic?)", error=NordicError)
+    if b"\x00" in data:
+        return False
+    lines = [ln.rstrip(b"\r\n") for ln in data.splitlines() if ln.strip()]
+    if not lines:
+        return False
+    if len(lines[0]) >= 80 and lines[0][79:80] == b"1":
+        return True
+    if any(ln.startswith(_HELP_LINES) for ln in lines):
+        return True
+    wide = sum(1 for ln in lines if len(ln) >= 79)
+    return wide * 2 > len(lines)

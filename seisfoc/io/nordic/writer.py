@@ -11,6 +11,7 @@ import os
 
 from seisfoc.errors import NordicError
 from seisfoc.fileio import update_atomic, write_atomic
+from seisfoc.io.fortran_fields import fortran_f, fortran_i
 from seisfoc.io.nordic.reader import _read_bytes, _split_blocks
 from seisfoc.io.nordic.records import Event
 
@@ -31,8 +32,8 @@ def _fixed(value, width: int, decimals: int, name: str) -> str:
     v = float(value)
     if v != v or v in (float("inf"), float("-inf")):
         raise NordicError(f"{name} is not a finite number: {value!r}")
-    s = f"{v:{width}.{decimals}f}"
-    if len(s) > width:
+    s = fortran_f(v, width, decimals)
+    if s.startswith("*"):
         raise NordicError(f"{name} {value!r} does not fit in {width} columns")
     return s
 
@@ -42,8 +43,8 @@ def _integer(value, width: int, name: str) -> str:
         return " " * width
     if int(value) != value:
         raise NordicError(f"{name} must be a whole number, not {value!r}")
-    s = f"{int(value):{width}d}"
-    if len(s) > width:
+    s = fortran_i(int(value), width)
+    if s.startswith("*"):
         raise NordicError(f"{name} {value!r} does not fit in {width} columns")
     return s
 
