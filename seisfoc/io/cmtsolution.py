@@ -38,6 +38,7 @@ __all__ = [
     "parse_cmtsolution",
     "write_cmtsolution",
     "format_cmtsolution",
+    "is_cmtsolution",
 ]
 
 # file key (lower case, single spaces) -> dataclass field
@@ -242,6 +243,42 @@ def read_cmtsolution(path_or_file) -> list[CMTSolution]:
     if isinstance(content, bytes):
         content = content.decode("latin-1")
     return parse_cmtsolution(content, path)
+
+
+def is_cmtsolution(source: str | os.PathLike[str] | bytes) -> bool:
+    """Whether a file (a path, or its bytes) is a CMTSOLUTION: its first non-blank line is
+    a hypocentre line (a catalogue code and a date) and the twelve lines after it are the
+    ``event name``, ``time shift``, ``half duration``, centroid and tensor keys, each
+    with one value. Only the layout is looked at; :func:`read_cmtsolution` reports what is
+    wrong in a file that has it. A path is read through :func:`seisfoc.fileio.read_input`.
+
+    Returns
+    -------
+    bool
+        ``True`` for a CMTSOLUTION.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        from seisfoc.fileio import read_input
+
+        data = read_input(source, what="a file (CMTSOLUTION?)")
+    if b"\x00" in data:
+        return False
+    lines = [ln for ln in data.decode("latin-1").splitlines() if ln.strip()]
+    if len(lines) < 1 + len(_KEYS):
+        return False
+    tokens = lines[0].split()
+    if len(tokens) < 2 or not (_GLUED_CODE_YEAR.match(tokens[0]) or tokens[1].isdigit()):
+        return False
+    keys = set()
+    for line in lines[1 : 1 + len(_KEYS)]:
+        m = _KEY_LINE.match(line)
+        if m is None or len(m.group(2).split()) != 1:
+            return False
+        key = " ".join(m.group(1).lower().split())
+        keys.add(_ALIASES.get(key, key))
+    return keys == set(_KEYS)
 
 
 def parse_cmtsolution(text: str, path: str | None = None) -> list[CMTSolution]:

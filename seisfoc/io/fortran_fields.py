@@ -233,6 +233,8 @@ def fortran_e(value: float, width: int, decimals: int, leading_zero: bool = True
     expo = f"E{e:+03d}" if abs(e) < 100 else f"{e:+04d}"
     body = f"{sign}0.{digits}{expo}"
     if len(body) > width:
+        body = f"{sign}.{digits}{expo}"  # gfortran drops the leading zero when it must
+    if len(body) > width:
         return "*" * width
     return body.rjust(width)
 

@@ -54,6 +54,7 @@ __all__ = [
     "read_invrad_inp",
     "parse_invrad_inp",
     "format_invrad_inp",
+    "is_invrad_inp",
     "read_invrad_model",
     "read_model",
     "format_invrad_out",
@@ -274,6 +275,45 @@ def format_invrad_inp(
             f"{fortran_e(amp[i], 12, 4, leading_zero=False)}"
         )
     return "\n".join(out) + "\n"
+
+
+def is_invrad_inp(source: str | os.PathLike[str] | bytes) -> bool:
+    """Whether a file (a path, or its bytes) is an ``invrad.inp``: a title, a count line
+    ``(I5,2F5.1)`` with a positive count, and as many reading lines as it declares whose
+    component (column 7) is Z, R or T and phase (columns 9-10) P, SV or SH. Only the
+    layout is looked at; :func:`read_invrad_inp` reports what is wrong in a file that has
+    it. A path is read through :func:`seisfoc.fileio.read_input`.
+
+    Returns
+    -------
+    bool
+        ``True`` for an ``invrad.inp``.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        from seisfoc.fileio import read_input
+
+        data = read_input(source, what="a file (invrad.inp?)")
+    if b"\x00" in data:
+        return False
+    lines = data.decode("latin-1").replace("\r", "").split("\n")
+    if len(lines) < 3 or len(lines[1].rstrip()) > 15:
+        return False
+    try:
+        n = parse_int(lines[1][0:5], inner_blanks=False)
+        parse_real(lines[1][5:10], 1, inner_blanks=False)
+        parse_real(lines[1][10:15], 1, inner_blanks=False)
+    except FieldError:
+        return False
+    if n is None or n <= 0 or len(lines) < n + 2:
+        return False
+    for line in lines[2 : n + 2]:
+        component = _field(line, _COMPONENT).strip().upper()
+        phase = _field(line, _PHASE).strip().upper()
+        if (component, phase) not in VALID_PAIRS or len(line.rstrip()) > _AMPLITUDE[1]:
+            return False
+    return True
 
 
 # ------------------------------------------------------------------ invrad.mod
