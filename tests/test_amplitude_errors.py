@@ -397,3 +397,36 @@ def test_data_resolution_full_up_to_50_readings_diagonal_beyond(n_stations):
         values = [float(v) for row in rows for v in row.split()]
         assert values == pytest.approx(solution.fit.leverage, abs=6e-4)
         assert len(text) < 10_000
+
+
+# ----------------------------------------------------------------- the Fortran face
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_non_finite_ray_never_reaches_the_kernel(bad):
+    """The amplitude face checks its input (SciPy's check_finite): a NaN ray parameter,
+    velocity or ray quantity is an error naming the reading, not a NaN amplitude."""
+    with pytest.raises(InversionError, match="reading 2: ray parameter or velocity not finite"):
+        A.free_surface_factors(["P", "P"], ["Z", "Z"], [0.1, bad], 6.0, 3.5)
+    with pytest.raises(InversionError, match="not finite"):
+        A.free_surface_factors(["P"], ["Z"], 0.1, bad, 3.5)
+    r = readings(3)
+    green = A.green_functions(r, MODEL, DEPTH)
+    rays = green.rays
+    takeoff = rays.takeoff_deg.copy()
+    takeoff[4] = bad
+    broken = A.RayTerms(**{**rays.__dict__, "takeoff_deg": takeoff})
+    with pytest.raises(InversionError, match="not finite") as info:
+        A.green_functions_from_rays(r, broken)
+    assert info.value.message.startswith(f"reading {r.label(4)}:")
+    assert info.value.column == r.column_of("distance")
+
+
+@pytest.mark.parametrize("tarea", [0.0, -0.01, np.nan])
+def test_the_pulse_area_is_checked_at_the_face(tarea):
+    r = readings(3)
+    rays = A.green_functions(r, MODEL, DEPTH).rays
+    with pytest.raises(InversionError, match="pulse area must be a positive number"):
+        A.green_functions_from_rays(r, rays, tarea_s=tarea)
+    # the same rays with a good area give finite Green's functions
+    assert np.all(np.isfinite(A.green_functions_from_rays(r, rays, tarea_s=0.02).matrix))

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc import _kernels
 from seisfoc.amplitude.readings import (
@@ -23,6 +25,9 @@ from seisfoc.amplitude.readings import (
     check_mode,
 )
 from seisfoc.errors import InversionError
+
+if TYPE_CHECKING:
+    from seisfoc.velocity import LayeredModel
 
 DEFAULT_TAREA_S = 0.01
 DEFAULT_DENSITY = 2.7
@@ -66,33 +71,40 @@ class GreenFunctions:
     radial_toward_source: bool
     tarea_s: float = DEFAULT_TAREA_S
 
-    def predict(self, moment_tensor_ned) -> np.ndarray:
+    def predict(self, moment_tensor_ned: ArrayLike) -> np.ndarray:
         """Amplitudes of a moment tensor (its isotropic part does not radiate here)."""
         return self.matrix @ m5_from_tensor(moment_tensor_ned)
 
 
-def m5_from_tensor(moment_tensor_ned) -> np.ndarray:
+def m5_from_tensor(moment_tensor_ned: ArrayLike) -> np.ndarray:
     """(M11, M22, M12, M13, M23) of a 3x3 tensor, made traceless first."""
     m = np.asarray(moment_tensor_ned, dtype=np.float64)
     m = m - np.trace(m) / 3.0 * np.eye(3)
     return np.array([m[0, 0], m[1, 1], m[0, 1], m[0, 2], m[1, 2]])
 
 
-def tensor_from_m5(m5) -> np.ndarray:
+def tensor_from_m5(m5: ArrayLike) -> np.ndarray:
+    """The traceless 3x3 tensor of (M11, M22, M12, M13, M23)."""
     x = np.asarray(m5, dtype=np.float64)
     return np.array(
         [[x[0], x[2], x[3]], [x[2], x[1], x[4]], [x[3], x[4], -x[0] - x[1]]], dtype=np.float64
     )
 
 
-def m5_double_couple(strike, dip, rake, moment) -> np.ndarray:
+def m5_double_couple(strike: float, dip: float, rake: float, moment: float) -> np.ndarray:
     """m = (M11, M22, M12, M13, M23) of a double couple (moment in 1e16 dyne-cm)."""
     from seisfoc import mechanism
 
     return m5_from_tensor(mechanism.moment_tensor_ned(strike, dip, rake, moment))
 
 
-def free_surface_factors(phase, component, p_s_per_km, alpha_km_s, beta_km_s) -> np.ndarray:
+def free_surface_factors(
+    phase: ArrayLike,
+    component: ArrayLike,
+    p_s_per_km: ArrayLike,
+    alpha_km_s: ArrayLike,
+    beta_km_s: ArrayLike,
+) -> np.ndarray:
     """Free-surface receiver factors (Z up, R away from the source, T: 2) for unit waves.
 
     Raises ``InversionError`` for a complex factor (SV past the critical angle) or a
@@ -104,10 +116,15 @@ def free_surface_factors(phase, component, p_s_per_km, alpha_km_s, beta_km_s) ->
     )
     n = phase_code.size
 
-    def col(x):
+    def col(x: ArrayLike) -> np.ndarray:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
 
     p, a, b = col(p_s_per_km), col(alpha_km_s), col(beta_km_s)
+    bad_value = np.flatnonzero(~(np.isfinite(p) & np.isfinite(a) & np.isfinite(b)))
+    if bad_value.size:  # a NaN never reaches the kernel
+        raise InversionError(
+            f"reading {int(bad_value[0]) + 1}: ray parameter or velocity not finite"
+        )
     factor, status = _kernels.amplitude_free_surface(phase_code, comp_code, p, a, b)
     bad = np.flatnonzero(status)
     if bad.size:
@@ -140,24 +157,32 @@ def green_functions_from_rays(
     comp_code = np.array([COMPONENT_CODES[x] for x in readings.component], dtype=np.int32)
     n = len(readings)
 
-    def col(x):
+    def col(x: ArrayLike) -> np.ndarray:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
 
+    columns = [
+        col(x)
+        for x in (
+            rays.takeoff_deg,
+            readings.azimuth_deg,
+            rays.p_s_per_km,
+            rays.distance_km,
+            rays.c_src_km_s,
+            rays.c_rcv_km_s,
+            rays.alpha_surf_km_s,
+            rays.beta_surf_km_s,
+            rays.rho_src,
+            rays.rho_rcv,
+        )
+    ]
+    finite = np.logical_and.reduce([np.isfinite(c) for c in columns])
+    if not finite.all():  # a NaN never reaches the kernel
+        i = int(np.flatnonzero(~finite)[0])
+        raise readings.error(i, "ray quantities are not finite numbers", field_name="distance")
+    if not (np.isfinite(tarea_s) and tarea_s > 0.0):
+        raise InversionError(f"pulse area must be a positive number, got {tarea_s}")
     g, factor, scale, status = _kernels.amplitude_green(
-        phase_code,
-        comp_code,
-        1 if mode == "seisan" else 0,
-        col(rays.takeoff_deg),
-        col(readings.azimuth_deg),
-        col(rays.p_s_per_km),
-        col(rays.distance_km),
-        col(rays.c_src_km_s),
-        col(rays.c_rcv_km_s),
-        col(rays.alpha_surf_km_s),
-        col(rays.beta_surf_km_s),
-        col(rays.rho_src),
-        col(rays.rho_rcv),
-        float(tarea_s),
+        phase_code, comp_code, 1 if mode == "seisan" else 0, *columns, float(tarea_s)
     )
     bad = np.flatnonzero(status)
     if bad.size:
@@ -183,7 +208,7 @@ def green_functions_from_rays(
 
 
 def ray_terms(
-    model,
+    model: LayeredModel,
     source_depth_km: float,
     readings: AmplitudeReadings,
     mode: str = "modern",
@@ -254,7 +279,11 @@ def ray_terms(
 
 
 def check_source_depth(
-    depth_km, path=None, line: int | None = None, column: int | None = None, model=None
+    depth_km: Any,
+    path: str | None = None,
+    line: int | None = None,
+    column: int | None = None,
+    model: LayeredModel | None = None,
 ) -> float:
     """The source depth as a float, or an error naming where it was given.
 
@@ -295,7 +324,7 @@ def check_source_depth(
 
 def green_functions(
     readings: AmplitudeReadings,
-    model,
+    model: LayeredModel,
     source_depth_km: float,
     mode: str = "modern",
     tarea_s: float = DEFAULT_TAREA_S,
