@@ -152,7 +152,12 @@ def _rank(matrix: np.ndarray, rcond: float) -> tuple[int, np.ndarray, np.ndarray
     """Rank (singular values above ``rcond`` times the largest), singular values, V^T."""
     # U is not needed: full_matrices only where V^T must be square (fewer rows than columns);
     # otherwise an N x N U would be built for N readings
-    _, sv, vt = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < matrix.shape[1])
+    try:
+        _, sv, vt = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < matrix.shape[1])
+    except np.linalg.LinAlgError as err:  # NaN or no convergence: no rank to report
+        raise InversionError(
+            f"the rank test failed ({err}): check the model and readings"
+        ) from None
     if sv.size == 0 or sv[0] == 0.0:
         return 0, sv, vt
     return int(np.sum(sv > rcond * sv[0])), sv, vt
@@ -291,7 +296,20 @@ def fit_double_couple(
         # the damped normal equations as a least-squares problem: no singular solve even
         # where J loses rank on the way (the minimum-norm step is taken)
         a = np.vstack([js, eps * np.eye(4)])
-        dx = np.linalg.lstsq(a, np.concatenate([r, np.zeros(4)]), rcond=None)[0] / scale
+        if not np.all(np.isfinite(a)):
+            raise InversionError(
+                f"the iteration left the numbers' range at step {it + 1}: the model and the "
+                "readings give no double couple (check the model's velocities and the "
+                "amplitudes)",
+                readings.path,
+            )
+        try:
+            dx = np.linalg.lstsq(a, np.concatenate([r, np.zeros(4)]), rcond=None)[0] / scale
+        except np.linalg.LinAlgError as err:  # LAPACK did not converge
+            raise InversionError(
+                f"the iteration failed at step {it + 1} ({err}): check the model and readings",
+                readings.path,
+            ) from None
         step = step_factor * dx
         theta = _canonical_theta(*(np.array(theta) + step))
         converged = bool(

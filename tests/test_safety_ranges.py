@@ -133,3 +133,21 @@ def test_polarity_angles_out_of_range_in_seisfoc_pinv(tmp_path, capsys, column, 
         err = capsys.readouterr().err.strip().splitlines()
         where = f"line {k + 1}, column {57 if name == 'AIN' else 77}: {name}"
         assert len(err) == 1 and where in err[0], err
+
+
+def test_invdc_linalg_failure_is_one_line(folder, monkeypatch, capsys):
+    """LAPACK failing inside INVDC's iteration (an extreme model made it raise
+    LinAlgError with a traceback) is an error naming the readings' file."""
+    import numpy as np
+    from seisfoc.invdc import gauss_newton
+
+    from seisfoc.cli import main
+
+    def broken(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
+
+    monkeypatch.setattr(gauss_newton.np.linalg, "lstsq", broken)
+    monkeypatch.chdir(folder)
+    assert main(["invdc", "invrad.inp", "--sdr", "40", "70", "15"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "invrad.inp" in err[0] and "did not converge" in err[0]
