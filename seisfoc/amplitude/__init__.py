@@ -3,7 +3,7 @@
 What Ebel's amplitude programs (INVRAD, INVDC, SYNRAD; Ebel & Bonjer 1990) share, corrected
 as described in ALGORITHMS.md sections 3 and 4: the readings (:mod:`.readings`), the
 free-surface factors and Green's functions (:mod:`.green`), the generalised inverse and
-how errors are shown (:mod:`.inverse`), the amplitudes of an S-file, and the inputs and
+how errors are shown (:mod:`.inverse`), the amplitudes of an S-file (:mod:`.sfile`), the inputs and
 outputs of the three sub-commands (:mod:`.inputs`, :mod:`.outputs`). The numerics run in
 the Fortran kernel ``seisfoc._kernels`` (fortran/amplitude.f90). Each program's own
 algorithm lives in its folder: ``seisfoc.invrad.inversion`` (moment tensor),
