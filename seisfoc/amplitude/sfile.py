@@ -178,27 +178,9 @@ def find_station0(sfile_path: str | None = None, model_indicator: str = "") -> s
 
 
 def is_nordic_file(path: str | os.PathLike[str]) -> bool:
-    """True when the file is a Nordic S-file or hyp.out rather than an ``invrad.inp``.
-
-    Decided by more than the first line, so that a damaged header does not make an S-file
-    be read as ``invrad.inp``: Nordic when the first non-blank line is a type-1 header
-    (``1`` in column 80), or a phase help line (type 7, `` STAT SP IPHASW`` or
-    `` STAT COM NTLO``) is present, or most non-blank lines are Nordic's 80 columns (an
-    ``invrad.inp`` has a title, a 15-column count line and 44-column readings). The file
-    is read through :func:`seisfoc.fileio.read_input` (no FIFO, device or endless input).
-    """
-    from seisfoc.fileio import read_input
-
-    data = read_input(path, what="a readings file (invrad.inp or Nordic)")
-    lines = [ln.rstrip(b"\r\n") for ln in data.splitlines() if ln.strip()]
-    if not lines:
-        return False
-    if len(lines[0]) >= 80 and lines[0][79:80] == b"1":
-        return True
-    if any(ln.startswith((b" STAT SP IPHASW", b" STAT COM NTLO")) for ln in lines):
-        return True
-    wide = sum(1 for ln in lines if len(ln) >= 79)
-    return wide * 2 > len(lines)
+    """True when the file is a Nordic S-file or hyp.out rather than an ``invrad.inp``:
+    the Nordic sniffer, :func:`seisfoc.io.nordic.is_nordic` (more than the first line)."""
+    return nordic.is_nordic(path, what="a readings file (invrad.inp or Nordic)")
 
 
 def select_event(

@@ -31,6 +31,7 @@ import numpy as np
 
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
+from seisfoc.io import source_bytes
 
 __all__ = [
     "CMTSolution",
@@ -257,12 +258,7 @@ def is_cmtsolution(source: str | os.PathLike[str] | bytes) -> bool:
     bool
         ``True`` for a CMTSOLUTION.
     """
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-    else:
-        from seisfoc.fileio import read_input
-
-        data = read_input(source, what="a file (CMTSOLUTION?)")
+    data = source_bytes(source, "a file (CMTSOLUTION?)")
     if b"\x00" in data:
         return False
     lines = [ln for ln in data.decode("latin-1").splitlines() if ln.strip()]

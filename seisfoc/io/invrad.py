@@ -39,6 +39,7 @@ import numpy as np
 
 from seisfoc.amplitude import COMPONENT_CODES, PHASE_CODES, VALID_PAIRS, AmplitudeReadings
 from seisfoc.errors import ModelError, SeisfocError
+from seisfoc.io import source_bytes
 from seisfoc.io.fortran_fields import (
     FieldError,
     fortran_e,
@@ -289,12 +290,7 @@ def is_invrad_inp(source: str | os.PathLike[str] | bytes) -> bool:
     bool
         ``True`` for an ``invrad.inp``.
     """
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-    else:
-        from seisfoc.fileio import read_input
-
-        data = read_input(source, what="a file (invrad.inp?)")
+    data = source_bytes(source, "a file (invrad.inp?)")
     if b"\x00" in data:
         return False
     lines = data.decode("latin-1").replace("\r", "").split("\n")

@@ -9,10 +9,10 @@ help line, else from the phase lines, unless forced. Only regular files are read
 from __future__ import annotations
 
 import os
-import stat
 import struct
 
 from seisfoc.errors import NordicError
+from seisfoc.io import source_bytes
 from seisfoc.io.nordic.fields import (
     _NUMBER_CHARS,
     NORDIC1,
@@ -435,9 +435,6 @@ def parse_events(data: bytes, path=None, nordic_format: int | None = None) -> li
     return [_parse_block(s, b, path, nordic_format) for s, b in _split_blocks(lines)]
 
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-
-
 def _read_bytes(path) -> bytes:
     """The bytes of a regular file; a folder, device or FIFO is refused before reading
     (``/dev/zero`` would never end, a FIFO would block). ``O_NONBLOCK`` lets a FIFO be
@@ -446,20 +443,6 @@ def _read_bytes(path) -> bytes:
     from seisfoc.fileio import read_input
 
     return read_input(path, what="a Nordic file", error=NordicError)
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
 
 
 def read_events(path, nordic_format: int | None = None) -> list[Event]:
@@ -482,7 +465,7 @@ def read_sfile(path, nordic_format: int | None = None) -> Event:
 _HELP_LINES = (b" STAT SP IPHASW", b" STAT COM NTLO")
 
 
-def is_nordic(source: str | os.PathLike[str] | bytes) -> bool:
+def is_nordic(source: str | os.PathLike[str] | bytes, what: str = "a Nordic file") -> bool:
     """Whether a file (a path, or its bytes) is Nordic: an S-file or a ``hyp.out``.
 
     Decided by more than the first line, so that a damaged header does not make an S-file
@@ -490,19 +473,15 @@ def is_nordic(source: str | os.PathLike[str] | bytes) -> bool:
     header (``1`` in column 80), or a phase help line (type 7, `` STAT SP IPHASW`` or
     `` STAT COM NTLO``) is present, or most non-blank lines have Nordic's 80 columns. A
     path is read through :func:`seisfoc.fileio.read_input` (no FIFO, device or endless
-    input; :class:`~seisfoc.errors.SeisfocError` when it cannot be read).
+    input; :class:`~seisfoc.errors.NordicError` when it cannot be read, ``what`` naming
+    what was expected).
 
     Returns
     -------
     bool
         ``True`` for Nordic.
     """
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-    else:
-        from seisfoc.fileio import read_input
-
-        data = read_input(source, what="a file (Nordic?)", error=NordicError)
+    data = source_bytes(source, what, NordicError)
     if b"\x00" in data:
         return False
     lines = [ln.rstrip(b"\r\n") for ln in data.splitlines() if ln.strip()]
