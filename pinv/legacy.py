@@ -23,15 +23,13 @@ import numpy as np
 
 from seisfoc.io import seisan_def
 from seisfoc.io.fortran_fields import fortran_f, fortran_i
-from seisfoc.io.nordic.fields import polarity_rows
+from seisfoc.io.nordic.fields import _split_blocks, detect_format, polarity_rows
 
 OLD, NORDIC2 = seisan_def.OLD_NORDIC, seisan_def.NORDIC2
 NOT_OLD_MESSAGE = "  Input format is not Nordic (old), stop"
 #: what the original reads a blank AIN or CAZ as (Fortran list input of a blank field is 0;
 #: its Nordic2 reader fills -999)
 BLANK_ANGLE = {OLD: 0.0, NORDIC2: -999.0}
-NORDIC2_HELP = b" STAT COM NTLO IPHASE"
-OLD_HELP = b" STAT SP IPHASW"
 
 
 @dataclass
@@ -77,29 +75,24 @@ def body(line: bytes) -> bytes:
 
 
 def split_events(lines: list[bytes]) -> list[tuple[int, int]]:
-    """(start, stop) line indices of the events: blocks separated by blank lines."""
+    """(start, stop) line indices of the events: blocks separated by blank lines (the
+    Nordic reader's grouping, :mod:`seisfoc.io.nordic.fields`), blank lines left out."""
     events = []
-    start = None
-    for i, line in enumerate(lines):
-        if line.strip():
-            if start is None:
-                start = i
-        elif start is not None:
-            events.append((start, i))
-            start = None
-    if start is not None:
-        events.append((start, len(lines)))
+    for start, block in _split_blocks(lines):
+        filled = [k for k, line in enumerate(block) if not line.isspace()]
+        if filled:
+            events.append((start + filled[0], start + filled[-1] + 1))
     return events
 
 
 def event_format(lines: list[bytes], start: int, stop: int) -> int | None:
-    """Format of one event from its type-7 help line, None when it has none."""
+    """Format of one event from its type-7 help line as the original tells it (the
+    reader's :func:`~seisfoc.io.nordic.fields.detect_format` in seisan mode), None when
+    it has none."""
     for i in range(start, stop):
         b = body(lines[i])
         if b[79:80] == b"7":
-            if b.startswith(NORDIC2_HELP):
-                return NORDIC2
-            return OLD
+            return detect_format(b, mode="seisan")
     return None
 
 

@@ -553,3 +553,52 @@ def polarity_rows(
     if mode != "modern":
         raise ValueError(f"mode must be 'modern' or 'seisan', not {mode!r}")
     return _modern_rows(rows, nordic_format, path, ain_is_snr, phase_prefix)
+
+
+# --------------------------------------------------------------------------------------
+# events and their format
+# --------------------------------------------------------------------------------------
+
+#: the start of the type-7 help line SEISAN's PINV takes for Nordic2 (any other: old)
+_SEISAN_NORDIC2_HELP = b" STAT COM NTLO IPHASE"
+
+
+def detect_format(help_line: bytes, mode: str = "modern") -> int | None:
+    """The format a type-7 help line announces, or ``None`` when it is neither.
+
+    ``mode="seisan"`` is SEISAN's PINV's test: Nordic2 when the line starts with
+    `` STAT COM NTLO IPHASE``, old Nordic otherwise (never ``None``).
+    """
+    body = help_line[:80]
+    if mode == "seisan":
+        return NORDIC2 if body.startswith(_SEISAN_NORDIC2_HELP) else NORDIC1
+    if body[6:9] == b"COM" or b"PAR1" in body or b"NTLO" in body:
+        return NORDIC2
+    if body[6:8] == b"SP" or b"SECON" in body or b"AMPLIT" in body:
+        return NORDIC1
+    return None
+
+
+def _split_blocks(lines: list[bytes]) -> list[tuple[int, list[bytes]]]:
+    """Group lines into events: an event ends with a blank line.
+
+    Blank lines before the first event belong to it, blank lines after an event's
+    terminating one belong to that event. Returns ``(index of first line, lines)``.
+    Only the blank lines are visited.
+    """
+    blocks: list[tuple[int, list[bytes]]] = []
+    start = 0
+    prev = -1
+    for i in [i for i, ln in enumerate(lines) if ln.isspace()]:
+        if i > prev + 1:  # content since the previous blank line: the event ends here
+            blocks.append((start, lines[start : i + 1]))
+            start = i + 1
+        elif blocks and start == i:  # a further blank line after an event
+            blocks[-1][1].append(lines[i])
+            start = i + 1
+        # else: a blank line before the first event, kept for it
+        prev = i
+    if len(lines) > prev + 1:
+        blocks.append((start, lines[start:]))
+    # else: trailing blank lines went to the last event; a file of blank lines holds none
+    return blocks

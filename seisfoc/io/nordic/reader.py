@@ -24,6 +24,8 @@ from seisfoc.io.nordic.fields import (
     _plain_floats,
     _soft_float,
     _soft_int,
+    _split_blocks,
+    detect_format,
     polarity_rows,
 )
 from seisfoc.io.nordic.records import (
@@ -36,7 +38,6 @@ from seisfoc.io.nordic.records import (
 )
 
 __all__ = [
-    "detect_format",
     "parse_events",
     "read_events",
     "read_sfile",
@@ -292,16 +293,6 @@ def polarity_readings(
 # --------------------------------------------------------------------------------------
 
 
-def detect_format(help_line: bytes) -> int | None:
-    """The format a type-7 help line announces, or ``None`` when it is neither."""
-    body = help_line[:80]
-    if body[6:9] == b"COM" or b"PAR1" in body or b"NTLO" in body:
-        return NORDIC2
-    if body[6:8] == b"SP" or b"SECON" in body or b"AMPLIT" in body:
-        return NORDIC1
-    return None
-
-
 def _format_from_phases(rows) -> int | None:
     for _n, body in rows:
         if body[25:26] == b"." and body[22:28].strip():
@@ -309,31 +300,6 @@ def _format_from_phases(rows) -> int | None:
         if body[33:34] == b"." and body[31:37].strip():
             return NORDIC2
     return None
-
-
-def _split_blocks(lines: list[bytes]) -> list[tuple[int, list[bytes]]]:
-    """Group lines into events: an event ends with a blank line.
-
-    Blank lines before the first event belong to it, blank lines after an event's
-    terminating one belong to that event. Returns ``(index of first line, lines)``.
-    Only the blank lines are visited.
-    """
-    blocks: list[tuple[int, list[bytes]]] = []
-    start = 0
-    prev = -1
-    for i in [i for i, ln in enumerate(lines) if ln.isspace()]:
-        if i > prev + 1:  # content since the previous blank line: the event ends here
-            blocks.append((start, lines[start : i + 1]))
-            start = i + 1
-        elif blocks and start == i:  # a further blank line after an event
-            blocks[-1][1].append(lines[i])
-            start = i + 1
-        # else: a blank line before the first event, kept for it
-        prev = i
-    if len(lines) > prev + 1:
-        blocks.append((start, lines[start:]))
-    # else: trailing blank lines went to the last event; a file of blank lines holds none
-    return blocks
 
 
 _PHASE_LINE_TYPES = frozenset((b" ", b"4", b""))
