@@ -78,6 +78,7 @@ from numpy.typing import ArrayLike
 from seisfoc.amplitude.readings import AmplitudeReadings
 from seisfoc.errors import NordicError
 from seisfoc.io import nordic
+from seisfoc.io.nordic import fields as nordic_fields
 from seisfoc.io.seisan import find_station_file
 from seisfoc.io.station0 import StationCoordinates, read_station_coordinates
 from seisfoc.io.station0 import read_agency as station0_agency
@@ -246,7 +247,7 @@ def readings_from_event(
     for ph in phases:
         name = ph.phase.upper()
         if ev.nordic_format == nordic.NORDIC1 and name not in amplitude_names:
-            short = ph.raw[10:14].decode("latin-1").upper()
+            short = nordic_fields.short_phase_text(ph.raw).upper()
             if short in amplitude_names and _weight_column(ph, ev.nordic_format) == 9:
                 # a letter in column 15 made the reader take a long phase name
                 raise NordicError(
@@ -304,8 +305,8 @@ def readings_from_event(
         if not math.isfinite(amp):
             raise err("the amplitude is not a finite number")
         pol = ph.polarity
-        start = 33 if ev.nordic_format == nordic.NORDIC1 else 37
-        text = ph.raw[start : start + 7].decode("latin-1").strip()
+        start = nordic_fields.AMPLITUDE_COLUMN[ev.nordic_format] - 1
+        text = nordic_fields.amplitude_text(ph.raw, ev.nordic_format)
         explicit = text[:1] if text[:1] in ("+", "-") else ""
         if explicit and pol:
             raise err(
@@ -377,10 +378,7 @@ def readings_from_event(
 
 def _weight_column(ph: Any, nordic_format: int | None) -> int:
     """Column of the weighting indicator: 15 (9 with a long phase name), Nordic2 25."""
-    if nordic_format != nordic.NORDIC1:
-        return 25
-    c15 = ph.raw[14:15]
-    return 15 if c15 in (b" ", b"") or c15.isdigit() else 9
+    return nordic_fields.weight_column(ph.raw, nordic_format)
 
 
 def _fill_geometry(

@@ -602,3 +602,32 @@ def _split_blocks(lines: list[bytes]) -> list[tuple[int, list[bytes]]]:
         blocks.append((start, lines[start:]))
     # else: trailing blank lines went to the last event; a file of blank lines holds none
     return blocks
+
+
+# --------------------------------------------------------------------------------------
+# columns as written, for readers that check what a line says beyond its values
+# --------------------------------------------------------------------------------------
+
+#: first column (1-based) of a phase line's amplitude field
+AMPLITUDE_COLUMN = {NORDIC1: 34, NORDIC2: 38}
+
+
+def amplitude_text(raw: bytes, nordic_format: int) -> str:
+    """The amplitude field of a phase line as written (old Nordic columns 34-40, Nordic2
+    38-44), stripped: an explicit ``+`` or ``-`` before the number is kept."""
+    start = AMPLITUDE_COLUMN[nordic_format] - 1
+    return raw[start : start + 7].decode("latin-1").strip()
+
+
+def weight_column(raw: bytes, nordic_format: int) -> int:
+    """The column of a phase line's weighting indicator: old Nordic 15, or 9 when a
+    non-digit in column 15 makes the phase name a long one (columns 11-18); Nordic2 25."""
+    if nordic_format != NORDIC1:
+        return 25
+    c15 = raw[14:15]
+    return 15 if c15 in (b" ", b"") or c15.isdigit() else 9
+
+
+def short_phase_text(raw: bytes) -> str:
+    """Old Nordic columns 11-14 (the short phase name) as written."""
+    return raw[10:14].decode("latin-1")
