@@ -25,7 +25,7 @@ import io
 import math
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -409,16 +409,19 @@ def run_batch(
     report: bool = True,
     reselect_windows: bool = False,
     figures: bool = True,
+    on_client: Callable[[Any], None] | None = None,
 ) -> tuple[list[dict], dict[str, str]]:
     """Read the catalogue, set up the event folders, run them on the scheduler and write
-    the catalogue summary; returns the rows and the summary's paths."""
+    the catalogue summary; returns the rows and the summary's paths (``on_client``: see
+    :func:`seisfoc.cmt.schedule.run_events`)."""
     from .schedule import run_events
 
     solutions = read_catalogue(catalogue)
     events = setup_events(solutions, data_root, out, config=config, stations=stations)
     runnable = [e for e in events if not e.problem]
     outcomes = run_events([e.event_dir for e in runnable], scheduler, report=report,
-                          reselect_windows=reselect_windows, progress=progress)  # fmt: skip
+                          reselect_windows=reselect_windows, progress=progress,
+                          on_client=on_client)  # fmt: skip
     rows = catalogue_rows(events, outcomes)
     paths = write_catalogue_summary(out, rows, figures=figures)
     return rows, paths

@@ -21,7 +21,8 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,7 @@ __all__ = [
     "log",
     "log_path",
     "read_log",
+    "exclusive",
 ]
 
 
@@ -169,6 +171,22 @@ def read_log(work: str | os.PathLike) -> list[tuple[str, str]]:
         if len(parts) >= 4:
             out.append((parts[2], parts[3]))
     return out
+
+
+@contextmanager
+def exclusive(work: str | os.PathLike, task: str) -> Iterator[None]:
+    """Hold an exclusive lock (``flock``) on ``work/markers/<task>.lock`` (released when
+    the block ends or the process dies)."""
+    import fcntl
+
+    path = marker_path(work, task).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class Timer:

@@ -128,12 +128,19 @@ def simulate_task(layout: EventLayout, cfg: Config, iteration: int, run: str) ->
     if markers.is_done(layout.work, name, d, [out]):
         markers.log(layout.work, "reused", name)
         return False
-    old = markers.previous_digest(layout.work, name)
-    if old is not None and old != d and out.is_dir():
-        shutil.rmtree(out)  # made from other inputs by us: never reuse
-    t = markers.Timer()
-    report = stage_simulate(layout, cfg, iteration, runs=[run])
-    markers.mark_done(layout.work, name, d, {"run": run, "iteration": iteration})
+    # one simulation of a run at a time: when a Dask worker died, the task may run again
+    # while the first attempt's sub-task is still busy elsewhere (the lock goes with the
+    # process holding it, so a killed one leaves none behind)
+    with markers.exclusive(layout.work, name):
+        if markers.is_done(layout.work, name, d, [out]):  # the other attempt finished it
+            markers.log(layout.work, "reused", name)
+            return False
+        old = markers.previous_digest(layout.work, name)
+        if old is not None and old != d and out.is_dir():
+            shutil.rmtree(out)  # made from other inputs by us: never reuse
+        t = markers.Timer()
+        report = stage_simulate(layout, cfg, iteration, runs=[run])
+        markers.mark_done(layout.work, name, d, {"run": run, "iteration": iteration})
     ran = bool(report.simulated)
     markers.log(layout.work, "simulated" if ran else "adopted", name, t.seconds)
     return ran
