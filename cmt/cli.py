@@ -311,6 +311,9 @@ def _run(args) -> int:
 
 def _batch(args) -> int:
     from .catalog import run_batch
+    from .schedule import parse_scheduler
+
+    parse_scheduler(args.scheduler)  # a bad --scheduler before any folder is made
 
     rows, paths = run_batch(
         args.catalogue,

@@ -124,3 +124,27 @@ def test_setup_events_and_summary(tmp_path):
         "1 flagged" in Path(paths["table"]).read_text()
         or "2 flagged" in Path(paths["table"]).read_text()
     )
+
+
+def test_batch_command_without_data_lists_events_and_exits_1(tmp_path, capsys):
+    from dataclasses import replace
+
+    from seisfoc.cmt.cli import main
+    from seisfoc.cmt.demo import demo_event
+
+    truth = demo_event().truth
+    (tmp_path / "cmts").mkdir()
+    write_cmtsolution(tmp_path / "cmts" / "a", replace(truth, event_name="EVA"))
+    (tmp_path / "data").mkdir()
+    out = tmp_path / "out"
+    code = main(["batch", str(tmp_path / "cmts"), "--data", str(tmp_path / "data"), "--out",
+                 str(out), "--no-figures", "--quiet", "--json"])  # fmt: skip
+    assert code == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert [r["status"] for r in payload["events"]] == ["no_data"]
+    assert (out / "catalogue.csv").read_text().splitlines()[1].startswith("EVA,no_data,")
+    # a bad scheduler is a usage error before anything is written
+    assert main(["batch", str(tmp_path / "cmts"), "--data", str(tmp_path / "data"), "--out",
+                 str(tmp_path / "out2"), "--scheduler", "nine"]) == 1  # fmt: skip
+    assert "--scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "out2").exists()

@@ -45,14 +45,15 @@ def test_serial_and_two_dask_workers_agree_number_for_number(tmp_path_factory, t
     assert [r["status"] for r in rows] == ["ok"] * sup.N_EVENTS
     assert sup.final_cmts(tmp_path / "dask") == sup.final_cmts(reference)
     assert sup.numbers(tmp_path / "dask") == sup.numbers(reference)
+    pids = set()
     for event in (tmp_path / "dask").iterdir():
         if event.is_dir():
             made = sup.simulations(event)
             assert len(made) == len(set(made))
-            # the runs of an event were spread over more than one worker process
-            pids = {ln.split()[1] for ln in (event / "work" / "run.log").read_text().splitlines()
-                    if " simulated " in ln}  # fmt: skip
-            assert len(pids) >= 1
+            log = (event / "work" / "run.log").read_text().splitlines()
+            pids |= {ln.split()[1] for ln in log if " simulated " in ln}
+    # the simulations ran as tasks of their own on both worker processes
+    assert len(pids) == 2, pids
 
 
 def test_a_killed_worker_changes_nothing(tmp_path_factory, tmp_path):
