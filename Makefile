@@ -32,6 +32,9 @@ python-deps:
 	@# pyrocko (an independent reference in the tests) pins numpy<2 on Python 3.11 and its
 	@# cp311 wheels are built against NumPy 1: build it from its sdist against NumPy 2.
 	PYTHON=$(PYTHON) sh scripts/install_pyrocko.sh
+	@# pyflex (the CMT window test compares with it through a test-only shim) declares
+	@# dependencies it does not need at run time: install it alone.
+	$(PIP) install -q --disable-pip-version-check --no-deps "pyflex==0.2.0"
 	$(PYTHON) -c "import numpy; assert int(numpy.__version__.split('.')[0]) >= 2, numpy.__version__"
 
 # The editable install rebuilds on import; build once here so that tests start warm.
