@@ -15,7 +15,8 @@ fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 BIN=$(dirname "$PYTHON")
-EXAMPLE=$("$PYTHON" -c "import seisfoc, pathlib; print(pathlib.Path(seisfoc.__file__).parent / 'data' / 'example')")
+DATA=$("$PYTHON" -c "import seisfoc, pathlib; print(pathlib.Path(seisfoc.__file__).parent / 'data')")
+EXAMPLE=$DATA/example
 section() { printf '\n=== %s ===\n' "$1"; }
 
 section "1. PINV on the example database (seisfoc demo)"
@@ -31,7 +32,7 @@ section "3. the drop-ins as SEISAN runs them"
 mkdir -p "$OUT/dropins"
 first=$(find "$EXAMPLE/REA/EXAMP" -name '*.S*' | sort | head -n 1)
 cp "$first" "$OUT/dropins/hyp.out"
-cp "$EXAMPLE/amplitude/invrad.inp" "$EXAMPLE/amplitude/invrad.mod" "$OUT/dropins/"
+cp "$DATA/amplitude/invrad.inp" "$DATA/amplitude/invrad.mod" "$OUT/dropins/"
 (
     cd "$OUT/dropins"
     echo "--- pinv (hyp.out = $(basename "$first"))"
