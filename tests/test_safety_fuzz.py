@@ -392,6 +392,34 @@ def check_case(command, argv, names, json_out, before, folder: Path, status) -> 
     return problems
 
 
+#: modules the programs import lazily: imported once in the driver, so that the forked
+#: children never read a module from disk (a tree edited during a long run stays out)
+LAZY_MODULES = (
+    "seisfoc.pinv.program", "seisfoc.pinv.batch", "seisfoc.pinv.report", "seisfoc.pinv.legacy",
+    "seisfoc.pinv.solver", "seisfoc.pinv.quakeml", "seisfoc.events", "seisfoc.cli.events",
+    "seisfoc.amplitude", "seisfoc.amplitude.inputs", "seisfoc.amplitude.outputs",
+    "seisfoc.amplitude.sfile", "seisfoc.cli.amplitude", "seisfoc.cli.prompts",
+    "seisfoc.io.invrad", "seisfoc.io.station0", "seisfoc.io.seisan_def",
+    "seisfoc.invrad.program", "seisfoc.invrad.inversion", "seisfoc.invrad.report",
+    "seisfoc.invrad.cli", "seisfoc.invdc.gauss_newton", "seisfoc.invdc.report",
+    "seisfoc.invdc.cli", "seisfoc.synrad.forward", "seisfoc.synrad.report",
+    "seisfoc.synrad.cli",
+)  # fmt: skip
+
+
+def _import_everything() -> None:
+    import importlib
+
+    from seisfoc.cli import build_parser
+
+    build_parser()  # every sub-command's module
+    for name in LAZY_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
 def fuzz(
     cases_per_command: int, seed: int, commands=COMMANDS, log=None, keep=None, report_path=None
 ) -> dict:
@@ -405,9 +433,7 @@ def fuzz(
     sfiles = _example_sfiles()
     for command in commands:  # import every program before forking
         _entry(command)
-    import seisfoc.pinv.program  # noqa: F401
-
-    import seisfoc.amplitude  # noqa: F401
+    _import_everything()
 
     report = {c: {"cases": 0, "exit": {}, "findings": []} for c in commands}
     rngs = {c: random.Random(f"{seed}:{c}") for c in commands}
