@@ -619,7 +619,7 @@ def amplitude_text(raw: bytes, nordic_format: int) -> str:
     return raw[start : start + 7].decode("latin-1").strip()
 
 
-def weight_column(raw: bytes, nordic_format: int) -> int:
+def weight_column(raw: bytes, nordic_format: int | None) -> int:
     """The column of a phase line's weighting indicator: old Nordic 15, or 9 when a
     non-digit in column 15 makes the phase name a long one (columns 11-18); Nordic2 25."""
     if nordic_format != NORDIC1:
