@@ -87,8 +87,8 @@ def main(argv=None) -> int:
     p.add_argument("--stations", type=int, default=30)
     p.add_argument("--no-report", action="store_true", help="no result/ folders or figures")
     p.add_argument("--solver-cost", type=float, default=3600.0,
-                   help="core-seconds... seconds of one external simulation for the estimate "
-                   "(default 3600: one SPECFEM3D_GLOBE run of a node-hour)")  # fmt: skip
+                   help="wall seconds of one external simulation for the estimate (default "
+                   "3600: a SPECFEM3D_GLOBE run of one node-hour)")  # fmt: skip
     p.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     p.add_argument("--keep", type=Path, default=None, help="work folder to keep")
     args = p.parse_args(argv)
