@@ -23,6 +23,7 @@ section "1. PINV on the example database (seisfoc demo)"
 "$PYTHON" -m seisfoc demo --out "$OUT/pinv"
 
 section "2. seisfoc fps: clustered, graded polarity solutions"
+mkdir -p "$OUT/fps"
 "$PYTHON" -m seisfoc fps "$EXAMPLE/REA/EXAMP" --no-progress --plot "$OUT/fps/{name}.png"
 section "   seisfoc compare: fps against PINV on the same readings"
 "$PYTHON" -m seisfoc compare "$EXAMPLE/REA/EXAMP" --a fps --b pinv --no-progress \
