@@ -53,8 +53,10 @@ def wheel_layout(tmp: Path) -> list[str] | None:
 
     repo = Path(__file__).resolve().parents[1]
     site = tmp / "site"
-    for pkg in ("seisfoc", "pinv"):
-        shutil.copytree(repo / pkg, site / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(repo / "seisfoc", site / "seisfoc", ignore=ignore)
+    # the programs install inside the one package, as seisfoc.pinv
+    shutil.copytree(repo / "pinv", site / "seisfoc" / "pinv", ignore=ignore)
     shutil.copy(kernels.__file__, site / "seisfoc")
     numpy_site = str(Path(numpy.__file__).resolve().parents[1])
     code = f"import sys; sys.path[:0] = [{str(site)!r}, {numpy_site!r}]; " + DROPIN[11:]
