@@ -256,7 +256,15 @@ def run_events(
     return [outcomes[d] for d in dirs]
 
 
-def _run_dask(dirs, kind, value, report, reselect_windows, bar, on_client):
+def _run_dask(
+    dirs: list[str],
+    kind: str,
+    value: Any,
+    report: bool,
+    reselect_windows: bool,
+    bar: Any,
+    on_client: Callable[[Any], None] | None,
+) -> dict[str, EventOutcome]:
     from distributed import as_completed
 
     client, cluster = _dask_client(kind, value)

@@ -115,3 +115,20 @@ def test_later_iterations_drop_what_the_first_rejected(tmp_path):
     again = qc.screen_band(later, band, Config().qc, layout=layout, iteration=1)
     assert [(r.component, r.reason) for r in again] == [("Z", "reversed_polarity")]
     assert not later.obs.present[0, 0] and later.obs.present[0, 1]
+
+
+def test_stationxml_sample_rates(tmp_path):
+    from obspy import UTCDateTime
+    from obspy.core.inventory import Channel, Inventory, Network, Station
+
+    def channel(code, rate):
+        return Channel(code, "00", 34.9, -106.5, 1850.0, 0.0, sample_rate=rate,
+                       start_date=UTCDateTime(2000, 1, 1))  # fmt: skip
+
+    sta = Station("ANMO", 34.9, -106.5, 1850.0, channels=[channel("LHZ", 1.0),
+                                                          channel("BHN", 20.0)])  # fmt: skip
+    Inventory([Network("IU", stations=[sta])], source="test").write(
+        str(tmp_path / "IU.ANMO.xml"), format="STATIONXML"
+    )
+    deltas = qc.metadata_deltas(tmp_path / "no-data", tmp_path)
+    assert deltas == {("IU.ANMO", "Z"): 1.0, ("IU.ANMO", "N"): 0.05}
