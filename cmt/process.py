@@ -217,6 +217,8 @@ def read_observed(
             raise SeisfocError(f"not a SAC or miniSEED file ObsPy can read: {err}", p) from None
     if wanted is not None:
         stream.traces = [t for t in stream if f"{t.stats.network}.{t.stats.station}" in wanted]
+    # overlapping records of one channel: ObsPy's merge would keep one side silently
+    overlaps = {(f"{g[0]}.{g[1]}", _component_of(g[3])) for g in stream.get_gaps() if g[6] < 0}
     stream.merge(method=1, fill_value=None)
     ref = UTCDateTime(centroid_time)
     if xml_files:
@@ -266,6 +268,18 @@ def read_observed(
             code = f"{tr.stats.network}.{tr.stats.station}"
             out.rejected.append(
                 Rejection("", code, _component_of(tr.stats.channel), "gap", "gap in the data")
+            )
+            continue
+        if (f"{tr.stats.network}.{tr.stats.station}", _component_of(tr.stats.channel)) in overlaps:
+            code = f"{tr.stats.network}.{tr.stats.station}"
+            out.rejected.append(
+                Rejection(
+                    "",
+                    code,
+                    _component_of(tr.stats.channel),
+                    "gap",
+                    "overlapping records of the same channel",
+                )  # fmt: skip
             )
             continue
         code = f"{tr.stats.network}.{tr.stats.station}"

@@ -439,7 +439,11 @@ def screen_observed(
 
     th = thresholds_from_config(qc_config)
     wanted = set(station_codes)
-    findings: list[QCResult] = []
+    # what the reader left out already (gaps and overlaps ObsPy merged, no response)
+    findings: list[QCResult] = [
+        QCResult(r.code, r.component, "rejected", r.reason, r.detail) for r in observed.rejected
+    ]
+    n_before = len(findings)
     kept: list[RawTrace] = []
     traces = observed.waveforms.traces
     for code in sorted(traces):
@@ -464,7 +468,7 @@ def screen_observed(
             else:
                 kept.append(raw)
     findings.extend(r for r in check_sampling_rates(kept) if r.status != "ok")
-    for r in findings:
+    for r in findings[n_before:]:
         if r.rejected:
             traces.get(r.code, {}).pop(r.component, None)
             observed.rejected.append(Rejection("", r.code, r.component, r.reason, r.detail))

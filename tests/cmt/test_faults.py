@@ -206,6 +206,32 @@ def test_other_sampling_rate_is_resampled_and_used(base, tmp_path):
     _assert_recovered(base, result)
 
 
+@pytest.mark.parametrize("kind", ["gap", "overlap"])
+def test_miniseed_gap_or_overlap(kind, base, tmp_path):
+    """The station's Z as two miniSEED records with a 100 s gap, or overlapping by 100 s
+    with different samples (the other files stay SAC; all are read through ObsPy)."""
+    from obspy import read
+
+    d = _copy(base, tmp_path)
+    path = _files(d, comp="Z")[0]
+    tr = read(str(path))[0]
+    first = tr.slice(tr.stats.starttime, tr.stats.starttime + 1200)
+    if kind == "gap":
+        second = tr.slice(tr.stats.starttime + 1300, tr.stats.endtime)
+    else:
+        second = tr.slice(tr.stats.starttime + 1100, tr.stats.endtime).copy()
+        second.data = second.data * 1.01
+    path.unlink()
+    from obspy import Stream
+
+    Stream([first, second]).write(str(d / "data" / "KURK.Z.mseed"), format="MSEED")
+    result = _run(d)
+    assert ("Z", "gap") in _reasons(result), result.summary["qc"]
+    (detail,) = [r["detail"] for r in result.summary["qc"]["rejected"] if r["code"] == STATION]
+    assert ("overlapping" in detail) == (kind == "overlap")
+    _assert_recovered(base, result)
+
+
 def test_half_the_stations_dropped(base, tmp_path):
     d = _copy(base, tmp_path)
     codes = [ln.split()[1] + "." + ln.split()[0]
