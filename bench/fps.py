@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 from seisfoc.fps.solve import Settings, solve
-from seisfoc.pinv.solver import solve as pinv_solve
+from seisfoc.polarity.pinv_solver import solve as pinv_solve
 
 from seisfoc.errors import SeisfocError
 from seisfoc.mechanism import kagan_angle, p_radiation, sdr_from_normal_slip

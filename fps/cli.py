@@ -253,7 +253,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _quakeml(results, args) -> int:
-    from seisfoc.pinv.quakeml import write_fps_quakeml
+    from seisfoc.fps.quakeml import write_fps_quakeml
 
     from seisfoc.io import nordic
 

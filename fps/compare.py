@@ -25,7 +25,7 @@ FOCMEC's acceptable set (from ``file:`` when given, else computed): whether the 
 lies inside it (FOCMEC would accept it: its error count, a ray on a plane counting as an
 error, is at most the set's) and the Kagan angle to the set's nearest member.
 
-The readings are chosen by ``selection`` (``seisfoc.fps.readings``): ``focmec`` by
+The readings are chosen by ``selection`` (``seisfoc.polarity.readings``): ``focmec`` by
 default, so that misfits and the set are FOCMEC's.
 """
 
@@ -38,12 +38,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from seisfoc.fps import readings as R
 
 from seisfoc import gridsearch
 from seisfoc.errors import SeisfocError
 from seisfoc.io import nordic
 from seisfoc.mechanism import kagan_angle, p_radiation
+from seisfoc.polarity import readings as R
+from seisfoc.polarity.fit import fit_statistics
+from seisfoc.polarity.readings import event_label
 
 __all__ = [
     "Source",
@@ -223,7 +225,7 @@ def _mechanism(source: Source, event, readings_pinv, file_set):
             return None, f"no {what}"
         return (float(f.strike), float(f.dip), float(f.rake or 0.0)), ""
     if source.kind == "pinv":
-        from seisfoc.pinv.solver import solve
+        from seisfoc.polarity.pinv_solver import solve
 
         if len(readings_pinv) < 3:
             return None, f"{len(readings_pinv)} polarities for PINV"
@@ -259,8 +261,6 @@ def _set_average(rows: np.ndarray) -> tuple[float, float, float]:
 
 
 def _side(label, sdr, readings: R.Readings, focmec_rows, focmec_limit) -> Side:
-    from seisfoc.pinv.uncertainty import fit_statistics
-
     side = Side(label, *(float(x) for x in sdr))
     if len(readings):
         pol, ain, az = readings.arrays()
@@ -298,7 +298,7 @@ def compare_event(
     index
         The event's index in its file (reports).
     selection
-        Readings for the misfits and the FOCMEC set (``seisfoc.fps.readings``).
+        Readings for the misfits and the FOCMEC set (``seisfoc.polarity.readings``).
     focmec_file
         FOCMEC's own acceptable set (:func:`read_focmec_output`), else it is computed.
 
@@ -307,8 +307,6 @@ def compare_event(
     Comparison
         ``status`` ``"skipped"`` with the reason when a source has no mechanism.
     """
-    from seisfoc.pinv.program import event_label
-
     out = Comparison(event.path or "", index, event_label(event), "ok")
     readings = R.select(event, selection)
     out.n_polarities = len(readings)

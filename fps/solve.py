@@ -3,10 +3,10 @@ and a grade whose rules are written down.
 
 Method (after HASH, Hardebeck & Shearer 2002, with clusters instead of one average):
 
-1. **Readings** (``seisfoc.fps.readings``, selection ``qc``): one polarity per station,
+1. **Readings** (``seisfoc.polarity.readings``, selection ``qc``): one polarity per station,
    weights from the Nordic weight column, reasons for everything dropped. Fewer than
    ``min_polarities`` (default 8, HASH's ``npolmin``) give no solution.
-2. **Start**: PINV's linear solution (``seisfoc.pinv.solver``, modern mode) is computed
+2. **Start**: PINV's linear solution (``seisfoc.polarity.pinv_solver``, modern mode) is computed
    and reported beside the answer with its Kagan angle to it.
 3. **Trials**: trial 0 is the data; each other trial adds Gaussian errors to every
    take-off angle and azimuth (``takeoff_sigma_deg``, ``azimuth_sigma_deg``: one value or
@@ -33,7 +33,7 @@ Method (after HASH, Hardebeck & Shearer 2002, with clusters instead of one avera
    pooled weight lies (all clusters), times ``radius_scale`` (default 1, see the
    benchmark ``bench/fps.py`` for how often it holds the true mechanism).
 7. **Fit and geometry**: the answer's misfit fraction and STDR (HASH's sqrt|A| weighting,
-   ``seisfoc.pinv.uncertainty.fit_statistics``) and number of contradicted readings; the
+   ``seisfoc.polarity.fit.fit_statistics``) and number of contradicted readings; the
    azimuthal gap (largest gap between the azimuths of the rays folded to the lower
    hemisphere) and take-off gap (largest gap between their sorted take-off angles folded
    to 0-90, the ends 0 and 90 included).
@@ -59,11 +59,14 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from seisfoc.fps import readings as R
 
-from seisfoc import _kernels, gridsearch
+from seisfoc import gridsearch
 from seisfoc.errors import SeisfocError
 from seisfoc.mechanism import NodalPlane, kagan_angle
+from seisfoc.polarity import readings as R
+from seisfoc.polarity.fit import fit_statistics, plane_differences
+from seisfoc.polarity.pinv_solver import solve as pinv_solve
+from seisfoc.polarity.readings import event_label
 
 __all__ = ["Settings", "Cluster", "FpsResult", "solve", "solve_event", "GRADE_RULES", "gaps"]
 
@@ -334,15 +337,9 @@ def _trial_counts(pol, ain, az, w, s: Settings):
         floor = max(s.min_allowance, s.flip_rate * total)
     else:
         allowance, floor = s.allowance_fraction * total, 0.0
-    size = _grid(s.step_deg)[0].shape[0]
-    counts, trial_min, _, _ = _kernels.gridsearch_pool(
-        size, 1, float(s.step_deg),
-        np.asfortranarray(t_pol.T), np.asfortranarray(t_ain.T), np.asfortranarray(t_az.T),
-        w, 1e-9, allowance, floor, 1e-9 * total,
-    )  # fmt: skip
-    if trial_min[0] < 0:
-        raise SeisfocError("grid search failed (grid size mismatch)")
-    return counts, float(trial_min[0])
+    return gridsearch.trial_counts(
+        t_pol, t_ain, t_az, w, s.step_deg, allowance, floor, slack=1e-9 * total
+    )
 
 
 def _posterior(pol, ain, az, w, s: Settings):
@@ -364,10 +361,9 @@ def _posterior(pol, ain, az, w, s: Settings):
     sigma = np.hypot(sig_t, sig_a * np.abs(np.sin(ti)))
     scale = 2.0 * np.radians(np.maximum(sigma, 1.0))
     table = _log_agreement_table(float(s.flip_rate))
-    size = _grid(s.step_deg)[0].shape[0]
     # log(f + (1 - 2f) Phi(x)) tabulated on [-8, 8] with step 1/4096 (error < 1e-4 per reading)
-    log_like = _kernels.gridsearch_loglike(
-        size, 1, float(s.step_deg), pol, ain, az, w, scale, table, -8.0, 1.0 / 4096.0
+    log_like = gridsearch.log_likelihood(
+        pol, ain, az, w, scale, table, -8.0, 1.0 / 4096.0, s.step_deg
     )
     data_min = float(np.min(gridsearch.search(pol, ain, az, w, s.step_deg, None).min_misfit))
     return np.exp(log_like - log_like.max()), data_min
@@ -407,8 +403,6 @@ def solve(
     -------
     FpsResult
     """
-    from seisfoc.pinv.uncertainty import fit_statistics
-
     s = settings or Settings()
     s.check()
     pol = np.asarray(polarity, dtype=np.float64).ravel()
@@ -428,8 +422,6 @@ def solve(
         raise SeisfocError("weights: one non-negative value per reading, not all 0")
     out.azimuthal_gap_deg, out.takeoff_gap_deg = gaps(ain, az)
     try:
-        from seisfoc.pinv.solver import solve as pinv_solve
-
         out.pinv = pinv_solve(pol, ain, az, mode="modern").strike_dip_rake
     except SeisfocError:
         out.pinv = None
@@ -500,9 +492,7 @@ def solve_event(
     max_residual_s: float | None = R.MAX_RESIDUAL_S,
     weights: str = "nordic",
 ) -> EventFps:
-    """Select the readings of a Nordic event (``seisfoc.fps.readings``, ``qc``) and solve."""
-    from seisfoc.pinv.program import event_label
-
+    """Select the readings of a Nordic event (``seisfoc.polarity.readings``, ``qc``) and solve."""
     sel = R.select(
         event,
         "qc",
@@ -520,8 +510,6 @@ def solve_event(
 def plane_errors(result: FpsResult) -> tuple[float, float, float]:
     """RMS strike, dip and rake differences (deg) of the weighted solutions about the
     answer, each taken at its nodal plane nearer to the answer's (F-line columns 31-45)."""
-    from seisfoc.pinv.uncertainty import plane_differences
-
     if result.answer is None or result.pool_sdr is None:
         raise SeisfocError("no solution")
     d_s, d_d, d_r, _, _ = plane_differences(result.answer, result.pool_sdr)

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seisfoc.pinv import program
-from seisfoc.pinv.solver import RCOND
 
 from seisfoc.errors import InversionError, SeisfocError
 from seisfoc.io import nordic
+from seisfoc.polarity.pinv_solver import RCOND
 
 Say = Callable[[str], None]
 

@@ -1,7 +1,8 @@
 """PINV as a program of the suite: events in, solutions out, F-lines written.
 
-Composes the reader (``seisfoc.nordic``), the selection of polarities, the kernel
-(``pinv.solver``), the optional uncertainty (``pinv.uncertainty``) and the F-line writer.
+Composes the reader (``seisfoc.nordic``), the selection of polarities, the kernel's face
+(``seisfoc.polarity.pinv_solver``), the optional uncertainty (``pinv.uncertainty``) and the
+F-line writer.
 ``mode="seisan"`` selects polarities exactly as the original (raw columns, blank angles
 read as 0 / -999) and gives its numbers; ``mode="modern"`` uses every P phase with a
 polarity (C, U, + compression; D, - dilatation), skips readings without AIN or CAZ and
@@ -11,16 +12,16 @@ event was read in (``"old"`` or ``"nordic2"``, detected or forced by the reader)
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from seisfoc.pinv import legacy
-from seisfoc.pinv.solver import RCOND, PinvSolution, solve
 
 from seisfoc.errors import InversionError, SeisfocError
 from seisfoc.io import nordic
+from seisfoc.polarity.pinv_solver import RCOND, PinvSolution, solve
+from seisfoc.polarity.readings import event_label
 
 if TYPE_CHECKING:
     from seisfoc.pinv.uncertainty import Uncertainty
@@ -50,18 +51,6 @@ class EventResult:
     def format_name(self) -> str:
         """``"old"`` or ``"nordic2"``: the name of the event's format in every output."""
         return FORMAT_NAMES.get(self.nordic_format, "")
-
-
-def event_label(event: nordic.Event) -> str:
-    """``YYYY-MM-DD hh:mm:ss.s`` of the event's origin, else its file name."""
-    h = event.headers[0] if event.headers else None
-    if h is None or h.year is None:
-        return os.path.basename(event.path or "event")
-    sec = h.second if h.second is not None else 0.0
-    return (
-        f"{h.year:04d}-{h.month or 0:02d}-{h.day or 0:02d} "
-        f"{h.hour or 0:02d}:{h.minute or 0:02d}:{sec:04.1f}"
-    )
 
 
 def select(event: nordic.Event, mode: str) -> tuple[legacy.Selection, list[int]]:

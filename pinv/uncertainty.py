@@ -81,6 +81,14 @@ import numpy as np
 
 from seisfoc import gridsearch
 
+# shared with seisfoc fps: in the core, the names stay here for PINV's callers
+from seisfoc.polarity.fit import (  # noqa: F401
+    fit_statistics,
+    plane_differences,
+    reading_weights,
+    wrap_deg,
+)
+
 GRADES = (("A", 0.8, 25.0, 0.15, 0.5), ("B", 0.6, 35.0, 0.2, 0.4), ("C", 0.5, 45.0, 0.3, 0.3))
 
 #: 10 % bad polarities (HASH's badfrac); acceptable mechanisms within 30 deg are "close"
@@ -136,84 +144,6 @@ def grade(probability: float, rms_deg: float, misfit: float, stdr: float) -> str
         if probability > p_min and rms_deg <= rms_max and misfit <= misfit_max and stdr >= stdr_min:
             return name
     return "D"
-
-
-def wrap_deg(delta):
-    """Angle differences wrapped to (-180, 180]."""
-    d = np.mod(np.asarray(delta, dtype=np.float64), 360.0)
-    return np.where(d > 180.0, d - 360.0, d)
-
-
-def _angle_deg(u, v):
-    """Angles (deg, 0..180) between unit vectors, accurate near 0 and 180."""
-    cross = np.linalg.norm(np.cross(u, v), axis=-1)
-    return np.degrees(np.arctan2(cross, np.sum(u * v, axis=-1)))
-
-
-def plane_differences(preferred_sdr, trial_sdr):
-    """Differences of mechanisms from a preferred plane, each mechanism taken at its nodal
-    plane nearer to the preferred plane.
-
-    Returns ``(d_strike, d_dip, d_rake, fault_angle, aux_angle)`` in degrees, arrays over
-    the mechanisms: wrapped strike and rake differences, dip difference, angle between the
-    plane normals (0..90) and angle between the auxiliary-plane normals (0..180, 180 for
-    the same plane with the opposite slip).
-    """
-    from seisfoc import mechanism
-
-    pref = np.asarray(preferred_sdr, dtype=np.float64)
-    trial = np.atleast_2d(np.asarray(trial_sdr, dtype=np.float64))
-    n0, s0 = mechanism.normal_and_slip(*pref)
-    n1, s1 = mechanism.normal_and_slip(trial[:, 0], trial[:, 1], trial[:, 2])
-    n1, s1 = np.atleast_2d(n1), np.atleast_2d(s1)
-    # the two planes of a mechanism: (n1, s1) and (s1, n1); the sign pair (n, s) ~ (-n, -s)
-    use_aux = np.abs(s1 @ n0) > np.abs(n1 @ n0)
-    n = np.where(use_aux[:, None], s1, n1)
-    s = np.where(use_aux[:, None], n1, s1)
-    flip = (n @ n0) < 0.0
-    n = np.where(flip[:, None], -n, n)
-    s = np.where(flip[:, None], -s, s)
-    fault_angle = _angle_deg(n, n0)
-    aux_angle = _angle_deg(s, s0)
-    plane = mechanism.sdr_from_normal_slip(n, s)
-    strike, dip, rake = (np.atleast_1d(np.asarray(x, dtype=np.float64)) for x in plane)
-    d_strike = wrap_deg(strike - pref[0])
-    # the same plane written the other way round: (strike + 180, 180 - dip, -rake)
-    d_strike_alt = wrap_deg(strike + 180.0 - pref[0])
-    alt = np.abs(d_strike_alt) < np.abs(d_strike)
-    d_strike = np.where(alt, d_strike_alt, d_strike)
-    d_dip = np.where(alt, 180.0 - dip, dip) - pref[1]
-    d_rake = wrap_deg(np.where(alt, -rake, rake) - pref[2])
-    return d_strike, d_dip, d_rake, fault_angle, aux_angle
-
-
-def _weights(pol, weights):
-    w = np.ones_like(pol) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
-    if w.shape != pol.shape or np.any(w < 0.0) or not np.all(np.isfinite(w)):
-        raise ValueError("weights must be finite, non-negative, one per reading")
-    return w
-
-
-def fit_statistics(polarity, takeoff_deg, azimuth_deg, sdr, weights=None):
-    """(misfit, stdr) of a mechanism, as HASH weighs them.
-
-    Each reading counts with ``w_i * sqrt(|A_i|)``: its weight (default 1) times the square
-    root of the unit double couple's P radiation at the reading (0 on a nodal plane, 1 at
-    the P and T axes). ``misfit`` is the weighted fraction of readings whose polarity
-    disagrees with the mechanism; ``stdr`` = sum(w sqrt|A|) / sum(w).
-    """
-    from seisfoc import mechanism
-
-    pol = np.asarray(polarity, dtype=np.float64).ravel()
-    w = _weights(pol, weights)
-    total = float(np.sum(w))
-    amp = np.atleast_1d(np.asarray(mechanism.p_radiation(*sdr, takeoff_deg, azimuth_deg)))
-    wa = w * np.sqrt(np.abs(amp))
-    if total <= 0.0:
-        return float("nan"), float("nan")
-    counted = float(np.sum(wa))
-    misfit = float(np.sum(wa * (amp * pol < 0.0)) / counted) if counted > 0.0 else 0.0
-    return misfit, counted / total
 
 
 def _grid_key(grid_param):
@@ -278,7 +208,7 @@ def acceptable_pool(
         raise ValueError("n_trials must be at least 1")
     if not 0.0 <= flip_rate < 0.5:
         raise ValueError("flip_rate must be in [0, 0.5)")
-    w = _weights(pol, weights)
+    w = reading_weights(pol, weights)
     total = float(np.sum(w))
     allowance = max(float(min_allowance), 0.5 * flip_rate * total)
     floor = max(float(min_allowance), flip_rate * total)

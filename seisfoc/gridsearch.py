@@ -65,6 +65,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from seisfoc import _kernels
 from seisfoc.errors import SeisfocError
@@ -330,6 +331,133 @@ def _scan(pol, takeoff, azimuth, w, step, limit, slack, grid, threshold, budget)
         grid,
         int(n_grid),
     )
+
+
+def _trial_arrays(polarity, takeoff_deg, azimuth_deg) -> tuple[np.ndarray, ...]:
+    """Readings of perturbation trials, (n_trials, n_readings), checked, Fortran order
+    (one column per trial)."""
+    try:
+        arrays = np.broadcast_arrays(
+            *(np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in
+              (polarity, takeoff_deg, azimuth_deg))
+        )  # fmt: skip
+    except (TypeError, ValueError) as exc:
+        raise GridSearchError(f"trial readings: {exc}") from None
+    pol, takeoff, azimuth = arrays
+    if pol.ndim != 2 or pol.size == 0:
+        raise GridSearchError("trial readings: one row of readings per trial")
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        raise GridSearchError("polarity readings contain NaN or infinity")
+    if np.any(np.abs(pol) != 1.0):
+        raise GridSearchError("polarities must be +1 (compression) or -1 (dilatation)")
+    return tuple(np.asfortranarray(a.T) for a in arrays)
+
+
+def trial_counts(
+    polarity: ArrayLike,
+    takeoff_deg: ArrayLike,
+    azimuth_deg: ArrayLike,
+    weight: ArrayLike,
+    step_deg: float,
+    allowance: float,
+    floor: float,
+    slack: float = 0.0,
+    nodal_threshold: float = 1e-9,
+) -> tuple[np.ndarray, float]:
+    """How many perturbation trials accept each double couple of the B-axis grid (HASH's
+    Monte Carlo pool, Hardebeck & Shearer 2002).
+
+    Parameters
+    ----------
+    polarity, takeoff_deg, azimuth_deg
+        The readings of each trial, shape (n_trials, n_readings); trial 0 is the data.
+    weight
+        One weight per reading (>= 0, not all 0), the same in every trial.
+    step_deg
+        Grid step (deg).
+    allowance, floor
+        A trial accepts the mechanisms with weighted misfit <= max(m + ``allowance``,
+        ``floor``), m the trial's smallest misfit.
+    slack
+        Added to the acceptance limit against rounding.
+    nodal_threshold
+        A reading is a misfit when polarity * A < -``nodal_threshold``.
+
+    Returns
+    -------
+    counts : ndarray
+        Per grid mechanism (grid order, :func:`grid_size` of them) the number of trials
+        that accept it.
+    min_misfit : float
+        The smallest weighted misfit of trial 0 (the data).
+    """
+    pol, takeoff, azimuth = _trial_arrays(polarity, takeoff_deg, azimuth_deg)
+    w = np.ascontiguousarray(np.ravel(np.asarray(weight, dtype=np.float64)))
+    if w.shape != (pol.shape[0],) or not np.all(np.isfinite(w)):
+        raise GridSearchError("weights: one finite value per reading")
+    if np.any(w < 0.0) or not np.any(w > 0.0):
+        raise GridSearchError("weights must be >= 0 and not all zero")
+    limits = (float(allowance), float(floor), float(slack), float(nodal_threshold))
+    if not all(np.isfinite(x) and x >= 0.0 for x in limits):
+        raise GridSearchError("allowance, floor, slack and nodal_threshold must be >= 0")
+    size = grid_size(step_deg, "baxis")
+    counts, trial_min, _, _ = _kernels.gridsearch_pool(
+        size, _GRIDS["baxis"], float(step_deg), pol, takeoff, azimuth, w,
+        limits[3], limits[0], limits[1], limits[2],
+    )  # fmt: skip
+    if trial_min[0] < 0:
+        raise GridSearchError("grid search failed (grid size mismatch)")
+    return counts, float(trial_min[0])
+
+
+def log_likelihood(
+    polarity: ArrayLike,
+    takeoff_deg: ArrayLike,
+    azimuth_deg: ArrayLike,
+    weight: ArrayLike,
+    scale: ArrayLike,
+    table: ArrayLike,
+    x0: float,
+    dx: float,
+    step_deg: float,
+) -> np.ndarray:
+    """Log-likelihood of every double couple of the B-axis grid under a tabulated
+    per-reading agreement function.
+
+    For reading j, x = polarity_j * A_j / scale_j (A_j the unit double couple's P radiation
+    at the ray) is looked up in ``table`` (samples at ``x0``, ``x0 + dx``, ...; nearest
+    sample, clamped at the ends) and ``weight_j * table(x)`` is summed over the readings.
+
+    Parameters
+    ----------
+    polarity, takeoff_deg, azimuth_deg, weight
+        One value per reading (polarity +1/-1; weights >= 0, not all 0).
+    scale
+        Per-reading scale of the radiation (> 0).
+    table, x0, dx
+        The tabulated function, its first abscissa and its step (> 0).
+    step_deg
+        Grid step (deg).
+
+    Returns
+    -------
+    ndarray
+        One log-likelihood per grid mechanism, grid order.
+    """
+    pol, takeoff, azimuth, w = _readings(polarity, takeoff_deg, azimuth_deg, weight)
+    sc = np.ascontiguousarray(np.ravel(np.asarray(scale, dtype=np.float64)))
+    if sc.shape != pol.shape or not np.all(np.isfinite(sc)) or np.any(sc <= 0.0):
+        raise GridSearchError("scale: one finite positive value per reading")
+    tab = np.ascontiguousarray(np.ravel(np.asarray(table, dtype=np.float64)))
+    if tab.size == 0 or not np.all(np.isfinite(tab)):
+        raise GridSearchError("table: finite samples")
+    if not (np.isfinite(x0) and np.isfinite(dx) and dx > 0.0):
+        raise GridSearchError("table abscissae: finite x0 and dx > 0")
+    size = grid_size(step_deg, "baxis")
+    return _kernels.gridsearch_loglike(
+        size, _GRIDS["baxis"], float(step_deg), pol, takeoff, azimuth, w, sc, tab,
+        float(x0), float(dx),
+    )  # fmt: skip
 
 
 # ---- FOCMEC's single-precision decision for rays on a nodal plane --------------------

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from seisfoc.fps import compare as C
-from seisfoc.fps import readings as R
 
 from seisfoc.cli import main
 from seisfoc.io import nordic
 from seisfoc.mechanism import kagan_angle, p_radiation
+from seisfoc.polarity import readings as R
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "seisfoc" / "data" / "example"
 

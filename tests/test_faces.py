@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from seisfoc.pinv import solver
 from support.pinv_runs import prepare_bundle_run, run_dropin
 from support.reference import BUNDLE
 
@@ -14,6 +13,7 @@ from seisfoc import _kernels, radiation, rays
 from seisfoc.amplitude.green import free_surface_factors
 from seisfoc.amplitude.inverse import generalised_inverse
 from seisfoc.errors import InversionError, ModelError, SeisfocError
+from seisfoc.polarity import pinv_solver as solver
 from seisfoc.velocity import LayeredModel
 
 POL = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0])

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.special import ndtr
-from seisfoc.fps import readings as R
 from seisfoc.fps import solve as S
 
 from seisfoc import gridsearch
 from seisfoc.cli import main
 from seisfoc.io import nordic
 from seisfoc.mechanism import kagan_angle, p_radiation
+from seisfoc.polarity import readings as R
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "seisfoc" / "data" / "example"
 

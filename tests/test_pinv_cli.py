@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from seisfoc.pinv import program
 from seisfoc.pinv.cli import configure, run
-from seisfoc.pinv.solver import solve
+from seisfoc.polarity.pinv_solver import solve
 from support.reference import SHARED_REFERENCE, have_reference
 
 from seisfoc import mechanism

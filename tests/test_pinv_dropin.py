@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from seisfoc.pinv import dropin, legacy
-from seisfoc.pinv.solver import solve
+from seisfoc.polarity.pinv_solver import solve
 from support.reference import SHARED_REFERENCE, have_reference
 
 SEISAN_DEF = "NORDIC_FORMAT 0.0:old 1.0:both 2.0:new  {:.1f}\n"

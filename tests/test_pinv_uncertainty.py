@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from seisfoc.pinv import program
 from seisfoc.pinv import uncertainty as U
-from seisfoc.pinv.solver import solve
+from seisfoc.polarity.pinv_solver import solve
 
 from seisfoc import gridsearch as G
 from seisfoc import mechanism as M

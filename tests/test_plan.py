@@ -45,7 +45,7 @@ FACES = frozenset(
         "seisfoc.gridsearch",
         "seisfoc.amplitude.green",
         "seisfoc.amplitude.inverse",
-        "seisfoc.pinv.solver",
+        "seisfoc.polarity.pinv_solver",
     }
 )
 #: modules outside seisfoc.io that may import ObsPy (waveform processing, QuakeML export)
@@ -146,17 +146,6 @@ class Violation:
 #: known breaches of the plan, each with its way out: a rule does not fail on these, and
 #: test_known_breaches_still_exist fails once one is mended (then delete its line).
 KNOWN: dict[tuple[str, str, str], str] = {
-    ("programs", "seisfoc.fps.compare", "seisfoc.pinv"): "fresh PINV solutions for the "
-    "comparison: the event-level PINV call (select + solve) belongs in the core",
-    ("programs", "seisfoc.fps.solve", "seisfoc.pinv"): "uses pinv.uncertainty's plane "
-    "statistics: what two programs share moves into the core",
-    ("kernels", "seisfoc.fps.solve", "seisfoc._kernels"): "calls a grid-search kernel "
-    "directly: go through seisfoc.gridsearch (the face) or make fps.solve a listed face",
-    ("programs", "seisfoc.pinv.quakeml", "seisfoc.fps"): "holds fps's QuakeML writer "
-    "(write_fps_quakeml): it moves to fps/quakeml.py, the shared event/plane builders to "
-    "a core QuakeML adapter in seisfoc.io",
-    ("programs", "seisfoc.fps.cli", "seisfoc.pinv"): "calls write_fps_quakeml in "
-    "seisfoc.pinv.quakeml: mended with the move above",
     ("argparse", "seisfoc.cmt.database", "argparse"): "a main() with its own parser: "
     "move it into cmt/cli.py",
     ("obspy", "seisfoc.cmt.catalog", "obspy"): "reads NDK with ObsPy: an NDK adapter in "

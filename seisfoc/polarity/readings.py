@@ -31,6 +31,7 @@ Three selections, each a rule a user can name (``selection=``):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -220,3 +221,15 @@ def _reject(p, excluded, max_distance_km, max_residual_s) -> str:
         if p.distance_km > max_distance_km:
             return f"distance {p.distance_km:g} km beyond {max_distance_km:g} km"
     return ""
+
+
+def event_label(event: nordic.Event) -> str:
+    """``YYYY-MM-DD hh:mm:ss.s`` of the event's origin, else its file name."""
+    h = event.headers[0] if event.headers else None
+    if h is None or h.year is None:
+        return os.path.basename(event.path or "event")
+    sec = h.second if h.second is not None else 0.0
+    return (
+        f"{h.year:04d}-{h.month or 0:02d}-{h.day or 0:02d} "
+        f"{h.hour or 0:02d}:{h.minute or 0:02d}:{sec:04.1f}"
+    )

@@ -1,0 +1,160 @@
+"""QuakeML through ObsPy's event classes: what every program's export shares.
+
+Re-import safe: every resource id is derived from the SEISAN event ID of the S-file's
+I-line (else the origin time, else the file name) and the program, e.g.
+``smi:seisfoc/event/19950822014106``, ``smi:seisfoc/focalmechanism/19950822014106/PINV``,
+so the same event gets the same ids in every run and a second import updates it instead
+of adding a copy. This module builds the parts taken from the S-file (origin, magnitudes,
+a pick and an arrival per reading used) and writes a catalogue; the programs
+(``seisfoc.pinv.quakeml``, ``seisfoc.fps.quakeml``) build their focal mechanisms.
+
+ObsPy is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from seisfoc.errors import SeisfocError
+
+_PREFIX = "smi:seisfoc"
+
+
+def event_key(event, fallback: str = "") -> str:
+    """The stable key of an event: its SEISAN ID (I-line), else the origin time
+    (YYYYMMDDhhmmss), else ``fallback`` (e.g. the file name)."""
+    for i in getattr(event, "ids", None) or ():
+        key = (i.event_id or "").strip()
+        if key:
+            return key
+    h = event.headers[0] if event is not None and event.headers else None
+    if h is not None and h.year is not None:
+        sec = int(h.second or 0)
+        date = f"{h.year:04d}{h.month or 0:02d}{h.day or 0:02d}"
+        return f"{date}{h.hour or 0:02d}{h.minute or 0:02d}{sec:02d}"
+    return "".join(c if c.isalnum() else "_" for c in fallback) or "event"
+
+
+def rid(*parts) -> str:
+    """A resource id ``smi:seisfoc/<part>/<part>...``."""
+    return "/".join([_PREFIX, *(str(p) for p in parts)])
+
+
+def origin_magnitudes(event, key: str, info):
+    """The S-file's origin and magnitudes (ObsPy objects with stable ids), or (None, [])."""
+    from obspy.core.event import Magnitude, ResourceIdentifier
+
+    origin = _origin(event)
+    if origin is None:
+        return None, []
+    origin.resource_id = ResourceIdentifier(rid("origin", key))
+    origin.creation_info = info
+    origin.evaluation_mode = "manual"
+    mags = []
+    h = event.headers[0]
+    for k, (value, kind, agency) in enumerate(h.magnitudes or ()):
+        if value is None:
+            continue
+        mags.append(
+            Magnitude(
+                resource_id=ResourceIdentifier(rid("magnitude", key, k + 1)),
+                mag=float(value),
+                magnitude_type=f"M{kind}" if kind else "M",
+                origin_id=origin.resource_id,
+                creation_info=None if not agency else type(info)(agency_id=agency),
+            )
+        )
+    return origin, mags
+
+
+def picks_arrivals(event, line_numbers, takeoffs, azimuths, key: str, origin, info):
+    """A pick and an arrival for every phase line in ``line_numbers`` (the readings used,
+    with the take-off angle and azimuth the solution used)."""
+    from obspy import UTCDateTime
+    from obspy.core.event import Arrival, Pick, ResourceIdentifier, WaveformStreamID
+
+    by_line = {p.line_number: p for p in event.phases}
+    picks, arrivals = [], []
+    day = None
+    h = event.headers[0] if event.headers else None
+    if h is not None and h.year is not None:
+        day = UTCDateTime(h.year, h.month or 1, h.day or 1)
+    for n, ain, az in zip(line_numbers, takeoffs, azimuths, strict=True):
+        p = by_line.get(n)
+        if p is None:
+            continue
+        pick = Pick(
+            resource_id=ResourceIdentifier(rid("pick", key, n)),
+            waveform_id=WaveformStreamID(
+                network_code=p.network or "", station_code=p.station, channel_code=p.component
+            ),
+            phase_hint=p.phase.strip(),
+            polarity="positive" if p.polarity in "CU+" else "negative",
+            onset="impulsive" if p.quality == "I" else "emergent" if p.quality == "E" else None,
+            evaluation_mode="manual",
+            creation_info=info,
+        )
+        if day is not None and p.hour is not None:
+            pick.time = day + 3600.0 * p.hour + 60.0 * (p.minute or 0) + (p.second or 0.0)
+        else:
+            continue  # QuakeML needs a pick time
+        picks.append(pick)
+        if origin is None:
+            continue
+        arrivals.append(
+            Arrival(
+                resource_id=ResourceIdentifier(rid("arrival", key, n)),
+                pick_id=pick.resource_id,
+                phase=p.phase.strip(),
+                azimuth=float(az) % 360.0,
+                takeoff_angle=float(ain),
+                time_residual=p.time_residual_s,
+                distance=None if p.distance_km is None else p.distance_km / 111.19,
+            )
+        )
+    if origin is not None:
+        origin.arrivals = arrivals
+    return picks
+
+
+def _origin(event):
+    from obspy import UTCDateTime
+    from obspy.core.event import Origin
+
+    h = event.headers[0] if event is not None and event.headers else None
+    if h is None or h.year is None:
+        return None
+    try:
+        time = UTCDateTime(h.year, h.month or 1, h.day or 1, h.hour or 0, h.minute or 0)
+    except ValueError:
+        return None
+    time += h.second or 0.0
+    return Origin(
+        time=time,
+        latitude=h.latitude,
+        longitude=h.longitude,
+        depth=None if h.depth_km is None else h.depth_km * 1000.0,
+    )
+
+
+def write_catalog(path: str, events) -> int:
+    """Write ObsPy ``events`` to ``path`` as QuakeML; returns the number written.
+
+    Parameters
+    ----------
+    path
+        The output file.
+    events
+        ObsPy ``Event`` objects.
+
+    Returns
+    -------
+    int
+        The number of events written.
+    """
+    from obspy.core.event import Catalog
+
+    cat = Catalog(events=list(events))
+    try:
+        cat.write(path, format="QUAKEML")
+    except OSError as err:
+        raise SeisfocError(f"cannot write QuakeML: {err.strerror or err}", path) from None
+    return len(cat)
