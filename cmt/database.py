@@ -332,25 +332,36 @@ def _format_info(info: DatabaseInfo) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m seisfoc.cmt.database fetch|info [PATH]``."""
-    import argparse
+_USAGE = """usage: python -m seisfoc.cmt.database fetch [--no-warm] | info [PATH]
 
-    parser = argparse.ArgumentParser(
-        prog="python -m seisfoc.cmt.database",
-        description="Fetch or describe the instaseis database of the CMT workflow.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_fetch = sub.add_parser("fetch", help="download the default database into the cache")
-    p_fetch.add_argument("--no-warm", action="store_true", help="skip the numba warm-up")
-    p_info = sub.add_parser("info", help="describe a database")
-    p_info.add_argument("path", nargs="?", default="auto")
-    args = parser.parse_args(argv)
+Fetch or describe the instaseis database of the CMT workflow.
+  fetch [--no-warm]  download the default database into the cache (--no-warm: skip the
+                     numba warm-up)
+  info [PATH]        describe a database (default: the one the workflow would use)"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m seisfoc.cmt.database fetch [--no-warm] | info [PATH]``.
+
+    Two fixed word forms, read without argparse (only the command-line layer imports
+    it): exit 0 on success, 1 on a SeisfocError, 2 with the usage on anything else.
+    """
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words in (["-h"], ["--help"]):
+        print(_USAGE)
+        return 0
+    if words in (["fetch"], ["fetch", "--no-warm"]):
+        command, path = "fetch", ""
+    elif words[:1] == ["info"] and len(words) <= 2 and not words[-1].startswith("-"):
+        command, path = "info", words[1] if len(words) == 2 else "auto"
+    else:
+        print(_USAGE, file=sys.stderr)
+        return 2
     try:
-        if args.command == "fetch":
-            print(fetch(warm_numba=not args.no_warm))
+        if command == "fetch":
+            print(fetch(warm_numba="--no-warm" not in words))
         else:
-            _, info = open_database(args.path)
+            _, info = open_database(path)
             print(_format_info(info))
     except SeisfocError as err:
         print(f"seisfoc cmt database: error: {err}", file=sys.stderr)

@@ -146,8 +146,6 @@ class Violation:
 #: known breaches of the plan, each with its way out: a rule does not fail on these, and
 #: test_known_breaches_still_exist fails once one is mended (then delete its line).
 KNOWN: dict[tuple[str, str, str], str] = {
-    ("argparse", "seisfoc.cmt.database", "argparse"): "a main() with its own parser: "
-    "move it into cmt/cli.py",
     ("obspy", "seisfoc.cmt.catalog", "obspy"): "reads NDK with ObsPy: an NDK adapter in "
     "seisfoc.io (beside cmtsolution) returning CMTSolution records",
     ("obspy", "seisfoc.cmt.qc", "obspy"): "reads StationXML with ObsPy: a StationXML "

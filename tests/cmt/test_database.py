@@ -112,6 +112,20 @@ def test_command_line_info_and_errors(instaseis_db, capsys):
     assert err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
 
 
+def test_command_line_words(monkeypatch, capsys):
+    """fetch [--no-warm] reaches fetch(); anything else is a usage error (exit 2)."""
+    calls = []
+    monkeypatch.setattr(database, "fetch", lambda warm_numba=True: calls.append(warm_numba))
+    assert database.main(["fetch"]) == 0 and database.main(["fetch", "--no-warm"]) == 0
+    assert calls == [True, False]
+    capsys.readouterr()
+    for words in ([], ["fetch", "x"], ["info", "a", "b"], ["info", "--x"], ["get"]):
+        assert database.main(words) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("usage: python -m seisfoc.cmt.database") and "Traceback" not in err
+    assert database.main(["--help"]) == 0 and "fetch [--no-warm]" in capsys.readouterr().out
+
+
 def test_warm_up_runs_once_per_environment(tmp_path, instaseis_db, monkeypatch):
     archive = _fake_sdist(tmp_path, Path(instaseis_db[1].path))
     monkeypatch.setattr(database, "_download_sdist", lambda dest: archive)
