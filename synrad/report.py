@@ -49,8 +49,8 @@ def format_synrad(
     lines = [
         f" Source depth:{fortran_f(depth, 6, 2)} km",
         f" Synthetic amplitudes for: {inp.title[:40]}",
-        f" STRIKE={fortran_f(strike, 7, 2)}  DIP={fortran_f(dip, 6, 2)}"
-        f"  RAKE={fortran_f(rake % 360.0, 7, 2)}  MOMENT={fortran_f(moment, 10, 2)} x E16 DYNE-CM",
+        f" STRIKE={fortran_f(strike % 360.0, 7, 2)}  DIP={fortran_f(dip, 6, 2)}"
+        f"  RAKE={fortran_f(rake % 360.0, 7, 2)}  MOMENT={_moment_field(moment)} x E16 DYNE-CM",
         " ",
         " STA  C PS  DIST    AZ      AMP OBS     AMP CALC     RESIDUAL    OBS/CALC  MOMENT(E16)",
     ]
@@ -71,6 +71,16 @@ def format_synrad(
         )
     lines.append("  RMS error=" + fortran_e(fit.rms_microns, 12, 5) + " microns")
     return "\n".join(lines) + "\n"
+
+
+def _moment_field(moment: float) -> str:
+    """``F10.2``, or ``E10.3`` for a moment too large or too small for it (never
+    asterisks, never 0.00 for a moment that is not 0)."""
+    from seisfoc.io.fortran_fields import fortran_e, fortran_f
+
+    text = fortran_f(moment, 10, 2)
+    too_small = moment != 0.0 and abs(moment) < 0.005  # would print as 0.00
+    return fortran_e(moment, 10, 3) if "*" in text or too_small else text
 
 
 def _ratio_fields(ratio: float, implied: float) -> str:

@@ -353,7 +353,9 @@ def check_case(command, argv, names, json_out, before, folder: Path, status) -> 
     if RAW_WARNING.search(err):
         problems.append("raw warning: " + RAW_WARNING.search(err).group(0))
     produced = [p for p in folder.iterdir() if p.name not in names and not p.name.endswith(".fz")]
-    result_printed = status == 0 or (command == "invdc" and status == 1 and out.strip())
+    # INVDC's exit status 1 with its report printed: the iteration did not converge
+    not_converged = command in ("invdc", "seisfoc invdc") and status == 1 and out.strip()
+    result_printed = status == 0 or not_converged
     if result_printed:
         for label, data in [("stdout", out)] + [
             (p.name, p.read_bytes()) for p in produced if p.is_file()

@@ -151,3 +151,12 @@ def test_invdc_linalg_failure_is_one_line(folder, monkeypatch, capsys):
     assert main(["invdc", "invrad.inp", "--sdr", "40", "70", "15"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "invrad.inp" in err[0] and "did not converge" in err[0]
+
+
+@pytest.mark.parametrize("strike, moment", [("1e200", "300"), ("-99999", "1e16"), ("40", "1e-12")])
+def test_synrad_header_never_overflows(folder, strike, moment):
+    done = _run(folder, ["-m", "seisfoc", "synrad", "invrad.inp", "--sdr", strike, "70", "15",
+                         "--moment", moment])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    header = next(ln for ln in done.stdout.splitlines() if "STRIKE=" in ln)
+    assert "*" not in header and "MOMENT=      0.00" not in header
