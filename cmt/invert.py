@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from seisfoc.errors import InversionError, SeisfocError
+from seisfoc.geodesy import distance_azimuth
 from seisfoc.io.cmtsolution import CMTSolution
 
 from .config import Config, FlagsConfig, InvertConfig
@@ -326,15 +327,13 @@ def moment_change(start: CMTSolution, new: CMTSolution) -> float:
 
 def epicentre_shift_km(start: CMTSolution, new: CMTSolution) -> float:
     """Geodesic distance (WGS84) between the two centroid epicentres."""
-    from obspy.geodetics import gps2dist_azimuth
-
-    metres, _, _ = gps2dist_azimuth(
+    geodesic = distance_azimuth(
         start.centroid_latitude,
         start.centroid_longitude,
         new.centroid_latitude,
         new.centroid_longitude,
     )
-    return metres / 1000.0
+    return geodesic.distance_m / 1000.0
 
 
 def flags(

@@ -150,8 +150,6 @@ KNOWN: dict[tuple[str, str, str], str] = {
     "seisfoc.io (beside cmtsolution) returning CMTSolution records",
     ("obspy", "seisfoc.cmt.qc", "obspy"): "reads StationXML with ObsPy: a StationXML "
     "adapter in seisfoc.io, or the check moves into the process stage",
-    ("obspy", "seisfoc.cmt.invert", "obspy"): "obspy.geodetics for distances: take them "
-    "from the records the process stage made, or a core geodesy function",
 }
 
 
