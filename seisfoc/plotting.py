@@ -352,8 +352,9 @@ def draw_beachball(
         Circle((0.0, 0.0), 1.0, facecolor="none", edgecolor="k", lw=1.5 * linewidth, zorder=3)
     )
     axes = _mech.principal_axes(m)
-    t_xy = tuple(float(c) for c in project_vector(axes.t.vector, projection))
-    p_xy = tuple(float(c) for c in project_vector(axes.p.vector, projection))
+    tx, ty = (float(c) for c in project_vector(axes.t.vector, projection))
+    px, py = (float(c) for c in project_vector(axes.p.vector, projection))
+    t_xy, p_xy = (tx, ty), (px, py)
     if show_axes:
         box = dict(boxstyle="circle,pad=0.15", facecolor="white", edgecolor="k", lw=0.6)
         for letter, (ax_x, ax_y) in (("T", t_xy), ("P", p_xy)):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -115,16 +116,15 @@ class LayeredModel:
             vsb = vpb / vp_vs if vs_top is None else vst.copy()
         else:
             vsb = _as_1d(vs_bottom, "vs_bottom")
-        rt = None if rho_top is None else _as_1d(rho_top, "rho_top")
-        rb = (
-            None
-            if rho_top is None
-            else (rt.copy() if rho_bottom is None else _as_1d(rho_bottom, "rho_bottom"))
-        )
+        rt: np.ndarray | None = None
+        rb: np.ndarray | None = None
+        if rho_top is not None:
+            rt = _as_1d(rho_top, "rho_top")
+            rb = rt.copy() if rho_bottom is None else _as_1d(rho_bottom, "rho_bottom")
         for name, arr in (("vp_top", vpt), ("vp_bottom", vpb), ("vs_top", vst), ("vs_bottom", vsb)):
             if arr.size != n:
                 raise ModelError(f"{name} has {arr.size} values for {n} layers", source)
-        if rt is not None and (rt.size != n or rb.size != n):
+        if rt is not None and rb is not None and (rt.size != n or rb.size != n):
             raise ModelError(f"densities must have {n} values", source)
         labels = (
             tuple("" for _ in range(n)) if interfaces is None else tuple(str(s) for s in interfaces)
@@ -154,8 +154,9 @@ class LayeredModel:
                     src,
                 )
         arrays = [("Vp", self.vp_top, self.vp_bottom), ("Vs", self.vs_top, self.vs_bottom)]
-        if self.rho_top is not None:
-            arrays.append(("density", self.rho_top, self.rho_bottom))
+        if self.rho_top is not None:  # rho_bottom defaults to rho_top (from_arrays)
+            rho_bottom = self.rho_top if self.rho_bottom is None else self.rho_bottom
+            arrays.append(("density", self.rho_top, rho_bottom))
         if z[-1] > EARTH_RADIUS_KM:
             raise ModelError(f"layer top {z[-1]:g} km is deeper than the Earth's radius", src)
         for name, top, bot in arrays:
@@ -300,7 +301,7 @@ class LayeredModel:
             out[j] = value
             return out
 
-        kw = {}
+        kw: dict[str, Any] = {}  # arrays, None for a missing density
         for name in ("vp", "vs", "rho"):
             if getattr(self, f"{name}_top") is None:
                 kw[f"{name}_top"] = kw[f"{name}_bottom"] = None

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -295,7 +296,7 @@ def parse_cmtsolution(text: str, path: str | None = None) -> list[CMTSolution]:
             )
         header_number = i + 1
         header = _parse_hypocentre(lines[i], path, header_number)
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         i += 1
         while i < len(lines) and (not lines[i].strip() or _KEY_LINE.match(lines[i])):
             if lines[i].strip():
@@ -374,6 +375,8 @@ def _parse_hypocentre(line: str, path, line_number) -> dict:
 
 def _parse_key_line(line: str, path, line_number, values: dict) -> None:
     match = _KEY_LINE.match(line)
+    if match is None:  # the caller passes key lines only
+        raise ValueError(f"not a key line: {line!r}")
     key = " ".join(match.group(1).lower().split())
     key = _ALIASES.get(key, key)
     if key not in _KEYS:

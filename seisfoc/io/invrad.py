@@ -106,9 +106,12 @@ def _field(line: str, cols: tuple[int, int]) -> str:
 
 def fortran_real(text: str, decimals: int, path, line: int, column: int, what: str) -> float:
     """A required ``Fw.d``/``Ew.d`` field of ``invrad.inp`` (outer blanks only)."""
-    return read_real(
+    value = read_real(
         text, decimals, what=what, path=path, line=line, column=column, inner_blanks=False
     )
+    if value is None:  # a required field: read_real raises on a blank, for the type checker
+        raise SeisfocError(f"{what} is missing", path, line, column)
+    return value
 
 
 def _fortran_int(text: str, path, line: int, column: int, what: str) -> int:
@@ -116,9 +119,12 @@ def _fortran_int(text: str, path, line: int, column: int, what: str) -> int:
     if not s:
         raise SeisfocError(f"{what} is missing", path, line, column)
     try:
-        return parse_int(s, inner_blanks=False)
+        value = parse_int(s, inner_blanks=False)
     except FieldError:
         raise SeisfocError(f"{what} {s!r} is not an integer", path, line, column) from None
+    if value is None:  # not blank (checked above), so never: for the type checker
+        raise SeisfocError(f"{what} is missing", path, line, column)
+    return value
 
 
 def read_invrad_inp(path) -> InvradInput:
@@ -174,11 +180,11 @@ def parse_invrad_inp(text: str, path: str | None = None) -> InvradInput:
     rows = [_parse_reading(body[k], path, k + 3) for k in range(n)]
     readings = AmplitudeReadings(
         station=[r[0] for r in rows],
-        component=[r[1] for r in rows],
-        phase=[r[2] for r in rows],
-        distance_km=[r[3] for r in rows],
-        azimuth_deg=[r[4] for r in rows],
-        amplitude_microns=[r[5] for r in rows],
+        component=np.array([r[1] for r in rows], dtype="U2"),
+        phase=np.array([r[2] for r in rows], dtype="U2"),
+        distance_km=np.array([r[3] for r in rows], dtype=np.float64),
+        azimuth_deg=np.array([r[4] for r in rows], dtype=np.float64),
+        amplitude_microns=np.array([r[5] for r in rows], dtype=np.float64),
         radial_toward_source=True,
         path=path,
         line_numbers=np.arange(3, n + 3),
@@ -326,6 +332,8 @@ def _number(
         value = parse_real(s, inner_blanks=False)
     except FieldError as exc:
         raise ModelError(f"{what} {s!r} is {exc.reason}", path, line, column) from None
+    if value is None:  # not blank (checked above), so never: for the type checker
+        raise ModelError(f"{what} is missing (short line)", path, line, column)
     if require_point and "." not in s and "e" not in s.lower():
         raise ModelError(
             f"{what} {s!r} has no decimal point (the fixed format F10.4 would read it "
@@ -517,7 +525,8 @@ def format_invrad_out(inp: InvradInput, model, source_depth_km: float, solution)
     lines = invrad_header_lines(model, source_depth_km)
     lines += [" ", " Inversion results for:", inp.title[:40].ljust(40), " "]
     for k in range(2):
-        lines.append(plane_line(*solution.planes[k], errors[k]))
+        strike, dip, rake = solution.planes[k]
+        lines.append(plane_line(strike, dip, rake, errors[k]))
     lines.append(
         " EVENT MOMENT="
         + fortran_f(solution.moment, 10, 2)

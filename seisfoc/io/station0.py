@@ -135,9 +135,12 @@ def _number(text: str, path, line: int, column: int, what: str) -> float:
     if not s:
         raise ModelError(f"{what} is missing (short line)", path, line, column)
     try:
-        return parse_real(s, inner_blanks=False)
+        value = parse_real(s, inner_blanks=False)
     except FieldError as exc:
         raise ModelError(f"{what} {s!r} is {exc.reason}", path, line, column) from None
+    if value is None:  # not blank (checked above), so never: for the type checker
+        raise ModelError(f"{what} is missing (short line)", path, line, column)
+    return value
 
 
 def read_station0_model(path) -> LayeredModel:
@@ -165,7 +168,10 @@ def read_station0_model(path) -> LayeredModel:
     if i >= n:
         raise ModelError("no crustal model: the file ends in the station list", path, n)
     i += 1
-    ztop, vp, vs, labels = [], [], [], []
+    ztop: list[float] = []
+    vp: list[float] = []
+    vs: list[float | None] = []  # None: Vs from Vp/Vs
+    labels: list[str] = []
     first_model_line = i + 1
     while i < n and lines[i].strip():
         lineno = i + 1

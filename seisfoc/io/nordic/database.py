@@ -11,6 +11,7 @@ import datetime as _dt
 import os
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from seisfoc.errors import NordicError, SeisfocError
 from seisfoc.io.nordic.fields import NORDIC1, NORDIC2
@@ -143,6 +144,9 @@ def time_range(start, end) -> tuple[_dt.datetime | None, _dt.datetime | None]:
             t1 = _dt.datetime.max
     if t0 is not None and t1 is not None and t0 > t1:
         raise SeisfocError(f"start time {start!s} is after end time {end!s}")
+    # dates were made datetimes above: both limits are datetimes or None here
+    assert t0 is None or isinstance(t0, _dt.datetime)
+    assert t1 is None or isinstance(t1, _dt.datetime)
     return t0, t1
 
 
@@ -180,7 +184,9 @@ def iter_database(root, start=None, end=None) -> Iterator[str]:
     sub-folder (not a database) raise :class:`~seisfoc.errors.SeisfocError` at the call,
     before the first path.
     """
-    return _walk(*_database_months(root, start, end), keep_going=False)
+    months, t0, t1 = _database_months(root, start, end)
+    # without keep_going a month that cannot be listed raises: only paths come out
+    return cast("Iterator[str]", _walk(months, t0, t1, keep_going=False))
 
 
 def _database_months(root, start, end):

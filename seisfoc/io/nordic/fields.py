@@ -140,7 +140,7 @@ _OLD_STRUCT = struct.Struct(
     "2s2s6sx4s7sx4sx5sx4s4s3s5s2s5sx3s"  # hour .. CAZ (18..78)
 )
 # Nordic2
-_NEW_NUMBERS = (
+_NEW_NUMBERS: tuple[tuple[str, int, int, str], ...] = (
     ("hour", 26, 28, "i"),
     ("minute", 28, 30, "i"),
     ("seconds", 31, 37, "f"),

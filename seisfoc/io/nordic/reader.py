@@ -160,7 +160,10 @@ def _parse_error_line(body: bytes, path, n: int) -> HypocentreError:
     b = body if len(body) >= 80 else body.ljust(80)
     values = _plain_floats(_ERROR_STRUCT.unpack_from(b))
     if values is not None:
-        return HypocentreError(*values, n, body)
+        gap, time_error, lat_error, lon_error, depth_error, cxy, cxz, cyz = values
+        return HypocentreError(
+            gap, time_error, lat_error, lon_error, depth_error, cxy, cxz, cyz, n, body
+        )
     return _parse_error_line_slow(body, path, n)
 
 
@@ -200,26 +203,22 @@ _FAULT_STRUCT = struct.Struct("10s10s10s5s5s5s5s5s5s")  # strike .. amplitude-ra
 def _parse_fault_plane(body: bytes, path, n: int) -> FaultPlane:
     b = body if len(body) >= 80 else body.ljust(80)
     values = _plain_floats(_FAULT_STRUCT.unpack_from(b))
-    nbad, nbad_amp = b[60:62], b[63:65]
-    if values is None or (nbad + nbad_amp).translate(None, _NUMBER_CHARS):
+    nbad_text, nbad_amp_text = b[60:62], b[63:65]
+    if values is None or (nbad_text + nbad_amp_text).translate(None, _NUMBER_CHARS):
         return _parse_fault_plane_slow(body, path, n)
     try:
-        nbad = None if nbad.isspace() else int(nbad)
-        nbad_amp = None if nbad_amp.isspace() else int(nbad_amp)
+        nbad = None if nbad_text.isspace() else int(nbad_text)
+        nbad_amp = None if nbad_amp_text.isspace() else int(nbad_amp_text)
     except ValueError:
         return _parse_fault_plane_slow(body, path, n)
     text = b[66:79].decode("latin-1")
+    strike, dip, rake, e_strike, e_dip, e_rake, fit, stdr, amplitude_fit = values
     return FaultPlane(
-        *values,
-        nbad,
-        nbad_amp,
-        text[0:3].strip(),
-        text[4:11].strip(),
-        text[11:12].strip(),
-        text[12:13].strip(),
-        n,
-        body,
-    )
+        strike, dip, rake, e_strike, e_dip, e_rake, fit, stdr, amplitude_fit,
+        nbad, nbad_amp,
+        text[0:3].strip(), text[4:11].strip(), text[11:12].strip(), text[12:13].strip(),
+        n, body,
+    )  # fmt: skip
 
 
 def _parse_fault_plane_slow(body: bytes, path, n: int) -> FaultPlane:
@@ -351,6 +350,7 @@ def _parse_block(
             elif t == b"7":
                 if help_line is None:
                     help_line = body
+    fmt: int | None
     if nordic_format is not None:
         fmt, source = nordic_format, "forced"
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from seisfoc.io.nordic.fields import (
     _PHASE_FIELDS,
@@ -59,6 +60,37 @@ class Phase:
     """
 
     __slots__ = ("line_number", "raw", "_ctx", "_v")
+    line_number: int
+    raw: bytes
+    _ctx: tuple[int, bool, Any] | None  #: (nordic_format, ain_is_snr, path)
+    _v: tuple[Any, ...] | None  #: the decoded fields, in the order of _PHASE_FIELDS
+
+    if TYPE_CHECKING:  # the fields are properties made from _PHASE_FIELDS below the class
+        station: str
+        component: str
+        network: str
+        location: str
+        quality: str
+        phase: str
+        weight_indicator: str
+        automatic: bool
+        hour: int | None
+        minute: int | None
+        second: float | None
+        coda_s: float | None
+        amplitude_nm: float | None
+        period_s: float | None
+        backazimuth_deg: float | None
+        apparent_velocity: float | None
+        ain_deg: float | None
+        backazimuth_residual: float | None
+        time_residual_s: float | None
+        weight: int | None
+        distance_km: float | None
+        caz_deg: int | None
+        agency: str
+        operator: str
+        snr: float | None
 
     def __init__(
         self,
@@ -135,6 +167,7 @@ class Phase:
     def _values(self) -> tuple:
         v = self._v
         if v is None:
+            assert self._ctx is not None  # a record without values was made by the reader
             fmt, snr, path = self._ctx
             parse = parse_new_phase if fmt == NORDIC2 else parse_old_phase
             v = self._v = parse(self.raw, self.line_number, path, snr)
@@ -145,6 +178,7 @@ class Phase:
         v = self._v
         if v is not None:
             return v[_POLARITY_INDEX]
+        assert self._ctx is not None  # a record without values was made by the reader
         return quick_polarity(self.raw, self._ctx[0])
 
     def as_dict(self) -> dict:
@@ -162,7 +196,7 @@ class Phase:
             other.raw,
         )
 
-    __hash__ = None
+    # defining __eq__ leaves __hash__ None: records compare by value and are unhashable
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={v!r}" for k, v in self.as_dict().items())
