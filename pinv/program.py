@@ -20,6 +20,7 @@ from seisfoc.pinv import legacy
 
 from seisfoc.errors import InversionError, SeisfocError
 from seisfoc.io import nordic
+from seisfoc.polarity import readings as polarity_readings
 from seisfoc.polarity.pinv_solver import RCOND, PinvSolution, solve
 from seisfoc.polarity.readings import event_label
 
@@ -54,21 +55,21 @@ class EventResult:
 
 
 def select(event: nordic.Event, mode: str) -> tuple[legacy.Selection, list[int]]:
-    """Polarities of one event: (selection, line numbers skipped for blank angles)."""
+    """Polarities of one event: (selection, line numbers skipped for blank angles).
+
+    ``modern`` is the core's ``"pinv"`` selection (:func:`seisfoc.polarity.readings.select`,
+    the one ``seisfoc fps`` and ``seisfoc compare`` use too)."""
     if mode == "seisan":
         return _select_seisan(event), []
-    sel = legacy.Selection()
-    skipped = []
-    for n, pol, _phase, station, ain, caz in nordic.polarity_readings(event, "P"):
-        if ain is None or caz is None:
-            skipped.append(n)
-            continue
-        sel.polarity.append(COMPRESSION.get(pol) or DILATATION[pol])
-        sel.takeoff_deg.append(float(ain))
-        sel.azimuth_deg.append(float(caz))
-        sel.line_number.append(n)
-        sel.station.append(station)
-    return sel, skipped
+    readings = polarity_readings.select(event, "pinv")
+    sel = legacy.Selection(
+        polarity=readings.polarity,
+        takeoff_deg=readings.takeoff_deg,
+        azimuth_deg=readings.azimuth_deg,
+        line_number=readings.line_number,
+        station=readings.station,
+    )
+    return sel, [line for line, *_ in readings.dropped]
 
 
 def _select_seisan(event: nordic.Event) -> legacy.Selection:
