@@ -14,7 +14,14 @@ from seisfoc.fps.solve import plane_errors
 
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
-from seisfoc.io.quakeml import event_key, origin_magnitudes, picks_arrivals, rid, write_catalog
+from seisfoc.io.quakeml import (
+    event_key,
+    event_with_mechanism,
+    origin_magnitudes,
+    picks_arrivals,
+    rid,
+    write_catalog,
+)
 
 FPS_METHOD_ID = "smi:seisfoc/method/FPS"
 
@@ -27,8 +34,6 @@ def fps_event(efps, event, *, agency: str = "", creation_time=None, program: str
         Axis,
         Comment,
         CreationInfo,
-        Event,
-        EventDescription,
         FocalMechanism,
         NodalPlane,
         NodalPlanes,
@@ -114,22 +119,7 @@ def fps_event(efps, event, *, agency: str = "", creation_time=None, program: str
                 f"{r.kagan_pinv_deg:.1f} deg from this one"
             )
         )
-    ev = Event(
-        resource_id=ResourceIdentifier(rid("event", key)),
-        event_descriptions=[EventDescription(text=efps.label)],
-        creation_info=info,
-    )
-    ev.picks = picks
-    if origin is not None:
-        ev.origins.append(origin)
-        ev.preferred_origin_id = origin.resource_id
-        fm.triggering_origin_id = origin.resource_id
-        ev.magnitudes = mags
-        if mags:
-            ev.preferred_magnitude_id = mags[0].resource_id
-    ev.focal_mechanisms.append(fm)
-    ev.preferred_focal_mechanism_id = fm.resource_id
-    return ev
+    return event_with_mechanism(key, efps.label, info, fm, origin, mags, picks)
 
 
 def write_fps_quakeml(path: str, results, events, *, agency: str = "") -> int:

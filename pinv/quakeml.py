@@ -36,7 +36,14 @@ from seisfoc.pinv import program
 
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
-from seisfoc.io.quakeml import event_key, origin_magnitudes, picks_arrivals, rid, write_catalog
+from seisfoc.io.quakeml import (
+    event_key,
+    event_with_mechanism,
+    origin_magnitudes,
+    picks_arrivals,
+    rid,
+    write_catalog,
+)
 from seisfoc.plotting import azimuthal_gap
 
 METHOD_ID = "smi:seisfoc/method/PINV"
@@ -50,8 +57,6 @@ def focal_mechanism_event(result, event=None, *, agency: str = "", creation_time
         Axis,
         Comment,
         CreationInfo,
-        Event,
-        EventDescription,
         FocalMechanism,
         MomentTensor,
         NodalPlane,
@@ -151,24 +156,8 @@ def focal_mechanism_event(result, event=None, *, agency: str = "", creation_time
         comments=[Comment(text="normalised to unit scalar moment: polarities fix the shape only")],
         creation_info=info,
     )
-    ev = Event(
-        resource_id=ResourceIdentifier(rid("event", key)),
-        event_descriptions=[EventDescription(text=result.label)],
-        creation_info=info,
-    )
-    ev.picks = picks
-    if origin is not None:
-        ev.origins.append(origin)
-        ev.preferred_origin_id = origin.resource_id
-        ev.magnitudes = mags
-        if mags:
-            ev.preferred_magnitude_id = mags[0].resource_id
-        fm.triggering_origin_id = origin.resource_id
-        mt.derived_origin_id = origin.resource_id
     fm.moment_tensor = mt
-    ev.focal_mechanisms.append(fm)
-    ev.preferred_focal_mechanism_id = fm.resource_id
-    return ev
+    return event_with_mechanism(key, result.label, info, fm, origin, mags, picks)
 
 
 def write_quakeml(path: str, results, events=None, *, agency: str = "") -> int:

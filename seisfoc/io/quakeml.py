@@ -135,6 +135,50 @@ def _origin(event):
     )
 
 
+def event_with_mechanism(key: str, label: str, info, mechanism, origin, magnitudes, picks):
+    """An ObsPy ``Event`` holding a focal ``mechanism`` (preferred) with the S-file's
+    ``origin`` (or None), ``magnitudes`` and ``picks``; the mechanism (and its moment
+    tensor, when it has one) is tied to the origin.
+
+    Parameters
+    ----------
+    key
+        The event's stable key (:func:`event_key`).
+    label
+        The event's description.
+    info
+        ObsPy ``CreationInfo``.
+    mechanism
+        ObsPy ``FocalMechanism``.
+    origin, magnitudes, picks
+        From :func:`origin_magnitudes` and :func:`picks_arrivals`.
+
+    Returns
+    -------
+    obspy.core.event.Event
+    """
+    from obspy.core.event import Event, EventDescription, ResourceIdentifier
+
+    ev = Event(
+        resource_id=ResourceIdentifier(rid("event", key)),
+        event_descriptions=[EventDescription(text=label)],
+        creation_info=info,
+    )
+    ev.picks = picks
+    if origin is not None:
+        ev.origins.append(origin)
+        ev.preferred_origin_id = origin.resource_id
+        ev.magnitudes = magnitudes
+        if magnitudes:
+            ev.preferred_magnitude_id = magnitudes[0].resource_id
+        mechanism.triggering_origin_id = origin.resource_id
+        if mechanism.moment_tensor is not None:
+            mechanism.moment_tensor.derived_origin_id = origin.resource_id
+    ev.focal_mechanisms.append(mechanism)
+    ev.preferred_focal_mechanism_id = mechanism.resource_id
+    return ev
+
+
 def write_catalog(path: str, events) -> int:
     """Write ObsPy ``events`` to ``path`` as QuakeML; returns the number written.
 
