@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 from seisfoc.fps.solve import Settings, solve
-from seisfoc.polarity.pinv_solver import solve as pinv_solve
 
 from seisfoc.errors import SeisfocError
 from seisfoc.mechanism import kagan_angle, p_radiation, sdr_from_normal_slip
+from seisfoc.polarity.pinv_solver import solve as pinv_solve
 
 BANDS = ((5, 10), (11, 20), (21, 30), (31, 40))
 SIGMAS = (0.0, 5.0, 10.0)
