@@ -24,7 +24,6 @@ import csv
 import io
 import math
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 from seisfoc.errors import SeisfocError
 from seisfoc.fileio import write_atomic
 from seisfoc.io.cmtsolution import CMTSolution, format_cmtsolution, parse_cmtsolution
+from seisfoc.io.ndk import read_ndk
 
 __all__ = [
     "BatchEvent",
@@ -52,23 +52,6 @@ class BatchEvent:
     event_dir: Path
     solution: CMTSolution
     problem: str = ""  # non-empty: not run (e.g. no data folder)
-
-
-def _read_ndk(path: Path) -> list[CMTSolution]:
-    from obspy import read_events
-
-    try:
-        catalogue = read_events(str(path), format="NDK")
-    except Exception as err:  # ObsPy raises many types for a bad NDK file
-        raise SeisfocError(f"not an NDK file ObsPy can read: {err}", path) from None
-    out = []
-    for event in catalogue:
-        buf = io.BytesIO()
-        with warnings.catch_warnings():  # "no body wave magnitude": NDK has none
-            warnings.simplefilter("ignore", UserWarning)
-            event.write(buf, format="CMTSOLUTION")
-        out.extend(parse_cmtsolution(buf.getvalue().decode("ascii", "replace"), str(path)))
-    return out
 
 
 def read_catalogue(path: str | os.PathLike) -> list[CMTSolution]:
@@ -106,12 +89,12 @@ def read_catalogue(path: str | os.PathLike) -> list[CMTSolution]:
     elif root.is_file():
         text = root.read_text(errors="replace")
         if root.suffix.lower() == ".ndk":
-            solutions = _read_ndk(root)
+            solutions = read_ndk(root)
         else:
             try:
                 solutions = parse_cmtsolution(text, str(root))
             except SeisfocError:
-                solutions = _read_ndk(root)
+                solutions = read_ndk(root)
     else:
         raise SeisfocError("catalogue not found (a folder of CMTSOLUTION files or an NDK "
                            "file)", root)  # fmt: skip

@@ -362,19 +362,9 @@ def metadata_deltas(
     xml_dir = None if stationxml_dir is None else Path(stationxml_dir)
     xml_files = sorted(xml_dir.rglob("*.xml")) if xml_dir is not None and xml_dir.is_dir() else []
     if xml_files:
-        from obspy import read_inventory
+        from seisfoc.io.stationxml import channel_sample_intervals
 
-        for path in xml_files:
-            try:
-                inv = read_inventory(str(path))
-            except Exception:  # unreadable files are reported by the reader of the data
-                continue
-            for net in inv:
-                for sta in net:
-                    for cha in sta:
-                        if cha.sample_rate:
-                            key = (f"{net.code}.{sta.code}", cha.code[-1:].upper())
-                            out.setdefault(key, 1.0 / float(cha.sample_rate))
+        out.update(channel_sample_intervals(xml_files))
         return out
     from seisfoc.io.sac import read_sac
 

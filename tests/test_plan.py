@@ -145,12 +145,7 @@ class Violation:
 
 #: known breaches of the plan, each with its way out: a rule does not fail on these, and
 #: test_known_breaches_still_exist fails once one is mended (then delete its line).
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("obspy", "seisfoc.cmt.catalog", "obspy"): "reads NDK with ObsPy: an NDK adapter in "
-    "seisfoc.io (beside cmtsolution) returning CMTSolution records",
-    ("obspy", "seisfoc.cmt.qc", "obspy"): "reads StationXML with ObsPy: a StationXML "
-    "adapter in seisfoc.io, or the check moves into the process stage",
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 def _find(rule: str, allowed: Callable[[str], bool], target_of: Callable[[str], str | None]):
