@@ -206,7 +206,10 @@ def run(args: argparse.Namespace) -> int:
     if args.quakeml:
         from seisfoc.pinv.quakeml import write_quakeml
 
-        write_quakeml(args.quakeml, results, summary.events, agency=summary.agency)
+        try:
+            write_quakeml(args.quakeml, results, summary.events, agency=summary.agency)
+        except ValueError as err:  # e.g. control characters of an S-file in a text field
+            raise SeisfocError(f"cannot write QuakeML: {err}", path=args.quakeml) from None
     # as `seisfoc events`: anything skipped with an error makes the exit status 1, so
     # that a script notices; the run itself never stops for one bad S-file
     return summary.exit_status
