@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import os
 import sys
@@ -29,6 +28,7 @@ from seisfoc.cli.options import (
     real_in,
 )
 from seisfoc.errors import SeisfocError
+from seisfoc.fileio import json_text
 
 __all__ = ["configure", "run", "PROGRAM"]
 
@@ -240,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write:
         failed += _write(solved, args)
     if args.json:
-        print(json.dumps([_as_dict(r) for r in solved], indent=1))
+        print(json_text([_as_dict(r) for r in solved]))
     elif args.csv:
         sys.stdout.write(_csv(solved))
     else:

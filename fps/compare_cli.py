@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import os
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 
 from seisfoc.cli.options import add_inputs, add_output, add_time_range, real_in
 from seisfoc.errors import SeisfocError
+from seisfoc.fileio import json_text
 
 __all__ = ["configure", "run", "EXIT_OK", "EXIT_ERROR", "EXIT_REGRESSION"]
 
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     bar.close()
     stats = C.summary(results, args.threshold)
     if args.json:
-        print(json.dumps({"summary": stats, "events": [r.as_dict() for r in results]}, indent=1))
+        print(json_text({"summary": stats, "events": [r.as_dict() for r in results]}))
     elif args.csv:
         sys.stdout.write(_csv(results))
     else:
