@@ -284,14 +284,14 @@ def clean_stale_temporaries(folder: str | os.PathLike) -> list[str]:
     list of str
         The paths removed.
     """
-    removed = []
+    removed: list[str] = []
     uid = os.geteuid() if hasattr(os, "geteuid") else None
     try:
-        entries = list(os.scandir(folder))
+        entries = list(os.scandir(os.fspath(folder)))
     except OSError:
         return removed
     for entry in entries:
-        m = _TEMP_RE.match(entry.name)
+        m = _TEMP_RE.match(str(entry.name))
         if m is None:
             continue
         try:
@@ -304,7 +304,7 @@ def clean_stale_temporaries(folder: str | os.PathLike) -> list[str]:
             continue
         try:
             os.unlink(entry.path)
-            removed.append(entry.path)
+            removed.append(str(entry.path))
         except OSError:
             pass
     return removed
