@@ -163,6 +163,7 @@ def run(
     say: Say,
     progress: Callable[[Iterator[tuple[int, Any, bool]]], Iterable[tuple[int, Any, bool]]]
     | None = None,
+    on_trial: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
     """Solve every event of ``inputs``; write F-lines when ``options.write``.
 
@@ -176,6 +177,8 @@ def run(
         Called with every message (``seisfoc pinv: ...``) as it happens.
     progress
         Wraps the event iterator (a progress bar), or None.
+    on_trial
+        Called with ``(done, total)`` after each uncertainty trial of an event, or None.
 
     Returns
     -------
@@ -218,6 +221,7 @@ def run(
                 n_trials=options.n_trials,
                 seed=options.seed,
                 step_deg=options.step_deg,
+                on_trial=on_trial,
             )
         except SeisfocError as err:
             fail(err, in_database)

@@ -123,9 +123,11 @@ class _Progress:
     the one way to print a message: above the bar when there is one (a plain print would
     land inside the bar's line)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, trials: bool = False) -> None:
         self.enabled = enabled
+        self.trials = trials  # a second bar over the uncertainty trials of each event
         self.bar: Any = None
+        self.trial_bar: Any = None
 
     def wrap(self, items: Iterable[Any]) -> Iterable[Any]:
         if not self.enabled:
@@ -137,6 +139,24 @@ class _Progress:
         self.bar = tqdm(items, unit="event", file=sys.stderr)
         return self.bar
 
+    def trial(self, done: int, total: int) -> None:
+        """Progress within one event: its uncertainty trials."""
+        if not self.trials:
+            return
+        if self.trial_bar is None:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                self.trials = False
+                return
+            self.trial_bar = tqdm(
+                total=total, unit="trial", file=sys.stderr, leave=False, position=1
+            )
+        self.trial_bar.update(done - self.trial_bar.n)
+        if done >= total:
+            self.trial_bar.close()
+            self.trial_bar = None
+
     def say(self, text: str) -> None:
         if self.bar is None:
             print(text, file=sys.stderr)
@@ -144,6 +164,9 @@ class _Progress:
             self.bar.write(text, file=sys.stderr)
 
     def close(self) -> None:
+        if self.trial_bar is not None:
+            self.trial_bar.close()
+            self.trial_bar = None
         if self.bar is not None:
             self.bar.close()
             self.bar = None
@@ -186,9 +209,12 @@ def run(args: argparse.Namespace) -> int:
         keep_events=bool(args.quakeml),
     )
     many = batch.has_database(args.inputs)
-    progress = _Progress(many and not args.no_progress and sys.stderr.isatty())
+    tty = not args.no_progress and sys.stderr.isatty()
+    progress = _Progress(many and tty, trials=args.uncertainty and tty)
     try:
-        summary = batch.run(args.inputs, options, say=progress.say, progress=progress.wrap)
+        summary = batch.run(
+            args.inputs, options, say=progress.say, progress=progress.wrap, on_trial=progress.trial
+        )
     finally:
         progress.close()
     results = summary.results

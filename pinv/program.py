@@ -12,6 +12,7 @@ event was read in (``"old"`` or ``"nordic2"``, detected or forced by the reader)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,7 @@ def solve_event(
     n_trials: int = 100,
     seed: int = 0,
     step_deg: float = 5.0,
+    on_trial: Callable[[int, int], None] | None = None,
 ) -> EventResult:
     """Select the polarities of ``event`` and solve them; with ``uncertainty`` also the
     acceptable-set uncertainty and grade (``pinv.uncertainty.estimate``: ``n_trials``
@@ -119,6 +121,7 @@ def solve_event(
             n_trials=n_trials,
             seed=seed,
             step_deg=step_deg,
+            on_trial=on_trial,
         )
     return result
 

@@ -75,6 +75,7 @@ per event of 22 readings for 100 trials, about 2 s for 150 readings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,8 +191,10 @@ def acceptable_pool(
     min_allowance: float = MIN_ALLOWANCE,
     weights=None,
     seed: int = 0,
+    on_trial: Callable[[int, int], None] | None = None,
 ):
-    """The pooled acceptable sets of the trials.
+    """The pooled acceptable sets of the trials (``on_trial(done, total)`` is called after
+    each trial: a progress bar within one event).
 
     Returns ``(pool, first, (allowance, floor), rng)``: ``pool`` an ``AcceptableSet``
     holding the acceptable mechanisms of all trials (its ``min_misfit``/``max_misfit``
@@ -236,6 +239,8 @@ def acceptable_pool(
             )
         )
         pooled += sets[-1].size
+        if on_trial is not None:
+            on_trial(k + 1, n_trials)
         # the pool grows about as trial 0's set times the trials: refuse early, with numbers
         projected = max(pooled, sets[0].size * n_trials) * 64
         if projected > budget:
@@ -275,12 +280,15 @@ def estimate(
     min_allowance: float = MIN_ALLOWANCE,
     weights=None,
     seed: int = 0,
+    on_trial: Callable[[int, int], None] | None = None,
 ) -> Uncertainty:
     """Acceptable-set estimate about ``preferred_sdr`` (PINV's strike, dip, rake, deg).
 
     ``polarity`` +1/-1 per reading, ``takeoff_deg`` from the downward vertical,
     ``azimuth_deg`` event to station, ``weights`` per reading (default 1) for the grid
     misfits, the misfit fraction and STDR. The same ``seed`` gives the same result.
+    ``on_trial(done, total)`` is called after each perturbation trial (progress within an
+    event: 100,000 polarities take minutes).
     """
     from seisfoc import mechanism
 
@@ -299,6 +307,7 @@ def estimate(
         min_allowance=min_allowance,
         weights=weights,
         seed=seed,
+        on_trial=on_trial,
     )
     pref = tuple(float(x) for x in preferred_sdr)
     # the pool repeats grid mechanisms (accepted in several trials): the statistics are

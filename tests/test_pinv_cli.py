@@ -148,3 +148,18 @@ def test_seisan_order_and_tolerance_match_svd_order_txt(reference_dir):
         np.testing.assert_allclose(sol.singular_values, expected[event], rtol=2e-5, atol=1e-6)
         checked += 1
     assert checked == 6
+
+
+def test_trial_bar_opens_per_event_and_closes_at_the_last_trial():
+    from seisfoc.pinv.cli import _Progress
+
+    p = _Progress(False, trials=True)
+    p.trial(1, 3)
+    assert p.trial_bar is not None and p.trial_bar.n == 1 and p.trial_bar.total == 3
+    p.trial(2, 3)
+    assert p.trial_bar.n == 2
+    p.trial(3, 3)
+    assert p.trial_bar is None
+    quiet = _Progress(False, trials=False)
+    quiet.trial(1, 3)
+    assert quiet.trial_bar is None
