@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from seisfoc.pinv import program
 from seisfoc.pinv.cli import configure, run
-from seisfoc.polarity.pinv_solver import solve
 from support.reference import SHARED_REFERENCE, have_reference
 
 from seisfoc import mechanism
 from seisfoc.io import nordic
+from seisfoc.polarity.pinv_solver import solve
 
 
 def _args(argv):
