@@ -49,6 +49,7 @@ def wheel_layout(tmp: Path) -> list[str] | None:
     run with ``python -S`` and numpy's site-packages on sys.path: the editable install's
     import hook (it runs a rebuild check on every import) is then out of the picture."""
     import numpy
+
     import seisfoc._kernels as kernels
 
     repo = Path(__file__).resolve().parents[1]

@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from seisfoc.pinv import dropin, legacy
-from seisfoc.polarity.pinv_solver import solve
 from support.reference import SHARED_REFERENCE, have_reference
+
+from seisfoc.polarity.pinv_solver import solve
 
 SEISAN_DEF = "NORDIC_FORMAT 0.0:old 1.0:both 2.0:new  {:.1f}\n"
 

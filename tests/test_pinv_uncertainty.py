@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 from seisfoc.pinv import program
 from seisfoc.pinv import uncertainty as U
-from seisfoc.polarity.pinv_solver import solve
 
 from seisfoc import gridsearch as G
 from seisfoc import mechanism as M
 from seisfoc.cli import main as seisfoc_main
 from seisfoc.io import nordic
+from seisfoc.polarity.pinv_solver import solve
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "seisfoc" / "data" / "example"
 
