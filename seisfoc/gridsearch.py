@@ -193,6 +193,49 @@ def misfit(
 
     ``on_plane``: ``"ignore"`` or ``"error"`` (see the module text); ``"focmec"`` needs
     FOCMEC's grid vectors, which given mechanisms do not have, and is taken as ``"error"``.
+
+    Parameters
+    ----------
+    strike, dip, rake : float or array_like
+        Mechanisms, Aki & Richards angles in degrees (broadcast together; any shape).
+    polarity : array_like
+        First-motion polarities, +1 (compression) or -1 (dilatation).
+    takeoff_deg : array_like
+        Take-off angles in degrees from the downward vertical (0 down, 90 horizontal,
+        180 up), broadcast with ``polarity``.
+    azimuth_deg : array_like
+        Source-to-station azimuths in degrees clockwise from north.
+    weight : array_like, optional
+        Weight of each reading, >= 0 and not all 0; ``None`` gives every reading weight 1.
+    nodal_threshold : float
+        A reading is a misfit when ``polarity * A < -nodal_threshold`` (>= 0, unitless,
+        |A| <= 1).
+    on_plane : {"ignore", "error", "focmec"}
+        What a reading on a nodal plane counts as (see above).
+
+    Returns
+    -------
+    Misfit
+        ``misfit`` (sum of the weights of the misfit readings) and ``stdr`` (station
+        distribution ratio, 0 to 1), float arrays of the broadcast shape of the angles.
+
+    Raises
+    ------
+    GridSearchError
+        Readings that do not broadcast, are empty, contain NaN or infinity, a polarity
+        other than +1 or -1, negative or all-zero weights; a negative or non-finite
+        ``nodal_threshold``; an unknown ``on_plane``.
+
+    Examples
+    --------
+    A pure strike-slip on a north-striking vertical plane compresses toward north-east at
+    a horizontal take-off: a compression there fits, a dilatation is one misfit.
+
+    >>> result = misfit(0.0, 90.0, 0.0, [1, -1], [90.0, 90.0], [45.0, 45.0])
+    >>> float(result.misfit)
+    1.0
+    >>> round(float(result.stdr), 6)
+    1.0
     """
     s, d, r = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64) for x in (strike, dip, rake)))
     shape = s.shape
@@ -205,7 +248,34 @@ def misfit(
 
 
 def grid_size(step_deg: float, grid: str = "baxis") -> int:
-    """Number of double couples of a grid (FOCMEC's B-axis grid: 464,310 at 2 deg)."""
+    """Number of double couples of a grid (FOCMEC's B-axis grid: 464,310 at 2 deg).
+
+    Parameters
+    ----------
+    step_deg : float
+        Spacing of every angle of the grid in degrees, in (0, 90].
+    grid : {"baxis", "sdr"}
+        FOCMEC's B-axis grid or the strike/dip/rake grid (see the module text).
+
+    Returns
+    -------
+    int
+        Number of mechanisms the grid tests.
+
+    Raises
+    ------
+    GridSearchError
+        An unknown ``grid`` or a step outside (0, 90].
+
+    Examples
+    --------
+    >>> grid_size(2.0)
+    464310
+    >>> grid_size(5.0)
+    29736
+    >>> grid_size(10.0, "sdr")  # 36 strikes x 9 dips x 36 rakes
+    11664
+    """
     if grid not in _GRIDS:
         raise GridSearchError(f"grid must be one of {sorted(_GRIDS)}, got {grid!r}")
     step = float(step_deg)
@@ -223,7 +293,26 @@ def grid_size(step_deg: float, grid: str = "baxis") -> int:
 
 
 def bytes_text(n: float) -> str:
-    """A byte count for a message: ``"1.52 GiB"``, ``"48.0 MiB"``."""
+    """A byte count for a message: ``"1.52 GiB"``, ``"48.0 MiB"``.
+
+    Parameters
+    ----------
+    n : float
+        Number of bytes.
+
+    Returns
+    -------
+    str
+        ``n`` in GiB (2**30 bytes) with two decimals from 1 GiB on, else in MiB (2**20
+        bytes) with one decimal.
+
+    Examples
+    --------
+    >>> bytes_text(256 << 20)
+    '256.0 MiB'
+    >>> bytes_text(3 * 2**30 // 2)
+    '1.50 GiB'
+    """
     return f"{n / 2**30:.2f} GiB" if n >= 2**30 else f"{n / 2**20:.1f} MiB"
 
 
@@ -585,12 +674,56 @@ def _focmec_search(pol, takeoff, azimuth, w, step, limit, slack, budget):
 def focmec_set(polarity, takeoff_deg, azimuth_deg, step_deg: float = 2.0, max_misfit=None):
     """FOCMEC's acceptable set as SEISAN runs it: B-axis grid of ``step_deg`` (2 deg),
     unit weights, the smallest error count that gives a solution (or ``max_misfit``), a
-    ray on a nodal plane decided as FOCMEC decides it (``on_plane="focmec"``)."""
+    ray on a nodal plane decided as FOCMEC decides it (``on_plane="focmec"``).
+
+    Parameters
+    ----------
+    polarity : array_like
+        First-motion polarities, +1 (compression) or -1 (dilatation).
+    takeoff_deg : array_like
+        Take-off angles in degrees from the downward vertical (0 down, 180 up).
+    azimuth_deg : array_like
+        Source-to-station azimuths in degrees clockwise from north.
+    step_deg : float
+        Spacing of the B-axis grid in degrees, in (0, 90].
+    max_misfit : float, optional
+        Largest accepted number of polarity misfits; ``None`` takes the smallest number
+        any mechanism of the grid reaches.
+
+    Returns
+    -------
+    AcceptableSet
+        The accepted mechanisms (degrees) in FOCMEC's grid order with their misfit counts
+        and stdr.
+
+    Raises
+    ------
+    GridSearchError
+        Unusable readings or parameters (see :func:`search`), or an acceptable set larger
+        than :data:`MEMORY_BUDGET_BYTES`.
+    """
     return search(polarity, takeoff_deg, azimuth_deg, None, step_deg, max_misfit, on_plane="focmec")
 
 
 def best(acceptable: AcceptableSet) -> GridMechanism:
-    """The acceptable mechanism with the smallest misfit, ties to the largest stdr."""
+    """The acceptable mechanism with the smallest misfit, ties to the largest stdr.
+
+    Parameters
+    ----------
+    acceptable : AcceptableSet
+        A set from :func:`search` or :func:`focmec_set`.
+
+    Returns
+    -------
+    GridMechanism
+        Strike, dip, rake (degrees), misfit and stdr of that mechanism; of several equal
+        ones, the first in grid order.
+
+    Raises
+    ------
+    GridSearchError
+        The set is empty.
+    """
     if acceptable.size == 0:
         raise GridSearchError("the acceptable set is empty")
     order = np.lexsort((-acceptable.stdr, acceptable.misfit))
@@ -601,7 +734,26 @@ def best(acceptable: AcceptableSet) -> GridMechanism:
 
 
 def acceptable_spread(acceptable: AcceptableSet, preferred_sdr) -> Spread:
-    """RMS, maximum and mean Kagan angle of the acceptable set about ``preferred_sdr``."""
+    """RMS, maximum and mean Kagan angle of the acceptable set about ``preferred_sdr``.
+
+    Parameters
+    ----------
+    acceptable : AcceptableSet
+        A set from :func:`search` or :func:`focmec_set`.
+    preferred_sdr : sequence of float
+        Strike, dip and rake in degrees of the reference mechanism (its first three
+        items are used, so a :class:`GridMechanism` or a NodalPlane does).
+
+    Returns
+    -------
+    Spread
+        Root mean square, largest and mean Kagan angle in degrees over the members.
+
+    Raises
+    ------
+    GridSearchError
+        The set is empty.
+    """
     if acceptable.size == 0:
         raise GridSearchError("the acceptable set is empty")
     s, d, r = (float(x) for x in preferred_sdr[:3])
@@ -651,6 +803,32 @@ def preferred_from_set(
     memory and time grow as n^2 in chunks, fine for tens of thousands). ``weights`` (one
     per member, e.g. the number of trials that accepted it) weigh the average; the
     medoid ignores them.
+
+    Parameters
+    ----------
+    acceptable : AcceptableSet
+        A set from :func:`search` or :func:`focmec_set`.
+    method : {"average", "medoid"}
+        How the representative is chosen (see above).
+    max_iterations : int
+        Largest number of averaging steps of ``"average"`` (it stops earlier once the
+        unit normal and slip move less than 1e-10).
+    weights : numpy.ndarray, optional
+        One non-negative weight per member, not all 0; ``"average"`` starts from the
+        member of largest weight instead of the subsample medoid.
+
+    Returns
+    -------
+    NodalPlane
+        Strike, dip and rake in degrees (floats): for ``"medoid"`` those of a member of
+        the set, for ``"average"`` the canonical angles of the averaged plane, in general
+        a mechanism between grid points.
+
+    Raises
+    ------
+    GridSearchError
+        The set is empty, ``method`` is unknown, or ``weights`` has the wrong shape,
+        a negative entry or a zero sum.
     """
     n = acceptable.size
     if n == 0:

@@ -212,20 +212,71 @@ def _angles(*values):
 
 
 def ned_to_use(m_ned) -> np.ndarray:
-    """Tensor(s) from (north, east, down) to (up, south, east)."""
+    """Tensor(s) from (north, east, down) to (up, south, east).
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Tensor(s) of shape (..., 3, 3) in NED, any unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float tensor(s) of the same shape with rows and columns (r, t, p) = (up, south,
+        east), same unit: Mrr = Mdd, Mtt = Mnn, Mpp = Mee, Mrt = Mnd, Mrp = -Med,
+        Mtp = -Mne.
+    """
     return _USE_FROM_NED @ np.asarray(m_ned, dtype=np.float64) @ _USE_FROM_NED.T
 
 
 def use_to_ned(m_use) -> np.ndarray:
-    """Tensor(s) from (up, south, east) to (north, east, down)."""
+    """Tensor(s) from (up, south, east) to (north, east, down).
+
+    Parameters
+    ----------
+    m_use : array_like
+        Tensor(s) of shape (..., 3, 3) with rows and columns (r, t, p), any unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float tensor(s) of the same shape in NED, same unit (the inverse of
+        :func:`ned_to_use`).
+    """
     return _USE_FROM_NED.T @ np.asarray(m_use, dtype=np.float64) @ _USE_FROM_NED
 
 
 def vector_ned_to_use(v_ned) -> np.ndarray:
+    """Vector(s) from (north, east, down) to (up, south, east).
+
+    Parameters
+    ----------
+    v_ned : array_like
+        Vector(s) of shape (..., 3) in NED.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float vector(s) of the same shape and length, components (r, t, p) = (-down,
+        -north, east).
+    """
     return np.asarray(v_ned, dtype=np.float64) @ _USE_FROM_NED.T
 
 
 def vector_use_to_ned(v_use) -> np.ndarray:
+    """Vector(s) from (up, south, east) to (north, east, down).
+
+    Parameters
+    ----------
+    v_use : array_like
+        Vector(s) of shape (..., 3) with components (r, t, p).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float vector(s) of the same shape and length, components (north, east, down) =
+        (-t, p, -r).
+    """
     return np.asarray(v_use, dtype=np.float64) @ _USE_FROM_NED
 
 
@@ -238,24 +289,70 @@ def _symmetric(xx, yy, zz, xy, xz, yz) -> np.ndarray:
 
 
 def tensor_from_m6_ned(mnn, mee, mdd, mne, mnd, med) -> np.ndarray:
-    """3x3 NED tensor(s) from the six components (pyrocko's m6 order)."""
+    """3x3 NED tensor(s) from the six components (pyrocko's m6 order).
+
+    Parameters
+    ----------
+    mnn, mee, mdd, mne, mnd, med : float or array_like
+        Components in (north, east, down), any unit (broadcast together).
+
+    Returns
+    -------
+    numpy.ndarray
+        Symmetric float tensor(s) of shape (..., 3, 3), same unit.
+    """
     return _symmetric(mnn, mee, mdd, mne, mnd, med)
 
 
 def tensor_to_m6_ned(m_ned) -> np.ndarray:
-    """(..., 6) array (Mnn, Mee, Mdd, Mne, Mnd, Med)."""
+    """(..., 6) array (Mnn, Mee, Mdd, Mne, Mnd, Med).
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Tensor(s) of shape (..., 3, 3) in NED, any unit (taken as symmetric: the upper
+        triangle is read).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape (..., 6), same unit.
+    """
     m = np.asarray(m_ned, dtype=np.float64)
     pairs = ((0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2))
     return np.stack([m[..., i, j] for i, j in pairs], -1)
 
 
 def tensor_from_m6_use(mrr, mtt, mpp, mrt, mrp, mtp) -> np.ndarray:
-    """3x3 NED tensor(s) from Harvard components (r up, t south, p east)."""
+    """3x3 NED tensor(s) from Harvard components (r up, t south, p east).
+
+    Parameters
+    ----------
+    mrr, mtt, mpp, mrt, mrp, mtp : float or array_like
+        Components in (r, t, p) = (up, south, east), any unit, e.g. dyne-cm from a
+        CMTSOLUTION (broadcast together).
+
+    Returns
+    -------
+    numpy.ndarray
+        Symmetric float tensor(s) of shape (..., 3, 3) in (north, east, down), same unit.
+    """
     return use_to_ned(_symmetric(mrr, mtt, mpp, mrt, mrp, mtp))
 
 
 def tensor_to_m6_use(m_ned) -> np.ndarray:
-    """(..., 6) array (Mrr, Mtt, Mpp, Mrt, Mrp, Mtp) of NED tensor(s)."""
+    """(..., 6) array (Mrr, Mtt, Mpp, Mrt, Mrp, Mtp) of NED tensor(s).
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Tensor(s) of shape (..., 3, 3) in (north, east, down), any unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape (..., 6), Harvard components in (up, south, east), same unit.
+    """
     return tensor_to_m6_ned(ned_to_use(m_ned))
 
 
@@ -383,6 +480,27 @@ def sdr_from_normal_slip(normal, slip, frame: str = "ned") -> NodalPlane:
     The pair (n, s) and (-n, -s) give the same plane and mechanism: a downward normal is
     turned up (this is the 'dip > 90' fold). ``frame`` is ``"ned"`` or ``"use"``. With
     n = (T + P)/sqrt 2, s = (T - P)/sqrt 2 in (r, t, p) this is PINV's plane rule.
+
+    Parameters
+    ----------
+    normal, slip : array_like
+        Vectors of shape (..., 3) normal to the plane and along the slip of the hanging
+        wall (any length, perpendicular to within 1e-6 after normalising).
+    frame : {"ned", "use"}
+        Frame of the vectors: (north, east, down) or (up, south, east).
+
+    Returns
+    -------
+    NodalPlane
+        Canonical strike, dip, rake in degrees (floats, or arrays for a stack).
+
+    Raises
+    ------
+    MechanismError
+        A vector that is not of shape (..., 3), is zero or not finite, or a pair that is
+        not perpendicular.
+    ValueError
+        An unknown ``frame``.
     """
     n = _as_vectors(normal, "normal")
     s = _as_vectors(slip, "slip")
@@ -467,7 +585,35 @@ def sdr_from_pt(p_axis, t_axis, frame: str = "ned") -> tuple[NodalPlane, NodalPl
 
 
 def axis_from_vector(vector, frame: str = "ned") -> Axis:
-    """Trend and plunge of an axis given by any vector along it (either sign)."""
+    """Trend and plunge of an axis given by any vector along it (either sign).
+
+    Parameters
+    ----------
+    vector : array_like
+        Vector(s) of shape (..., 3) along the axis, any length.
+    frame : {"ned", "use"}
+        Frame of the vectors: (north, east, down) or (up, south, east).
+
+    Returns
+    -------
+    Axis
+        Trend (degrees clockwise from north, in [0, 360); 0 for a vertical axis), plunge
+        (degrees down from the horizontal, in [0, 90]) and the NED unit vector turned into
+        the lower hemisphere.
+
+    Raises
+    ------
+    MechanismError
+        A vector that is not of shape (..., 3), is zero or not finite.
+    ValueError
+        An unknown ``frame``.
+
+    Examples
+    --------
+    >>> axis = axis_from_vector([0.0, -1.0, -1.0])  # west and up: the same axis as east, down
+    >>> round(float(axis.trend), 6), round(float(axis.plunge), 6)
+    (90.0, 45.0)
+    """
     v = _as_vectors(vector, "axis")
     if frame == "use":
         v = vector_use_to_ned(v)
@@ -484,7 +630,25 @@ def axis_from_vector(vector, frame: str = "ned") -> Axis:
 
 
 def vector_from_trend_plunge(trend, plunge) -> np.ndarray:
-    """NED unit vector(s) of an axis with this trend and plunge (degrees)."""
+    """NED unit vector(s) of an axis with this trend and plunge (degrees).
+
+    Parameters
+    ----------
+    trend, plunge : float or array_like
+        Trend in degrees clockwise from north and plunge in degrees down from the
+        horizontal (broadcast together).
+
+    Returns
+    -------
+    numpy.ndarray
+        Unit vector(s) of shape (..., 3) in (north, east, down): (cos pl cos tr,
+        cos pl sin tr, sin pl).
+
+    Raises
+    ------
+    MechanismError
+        An angle that is NaN or infinite.
+    """
     tr, pl = (np.radians(x) for x in _angles(trend, plunge))
     return np.stack([np.cos(pl) * np.cos(tr), np.cos(pl) * np.sin(tr), np.sin(pl)], -1)
 
@@ -495,7 +659,25 @@ def _eigh_descending(m):
 
 
 def eigenvalues(m_ned) -> np.ndarray:
-    """Eigenvalues (l_T, l_B, l_P), descending, of tensor(s) (..., 3, 3)."""
+    """Eigenvalues (l_T, l_B, l_P), descending, of tensor(s) (..., 3, 3).
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Symmetric moment tensor(s) of shape (..., 3, 3) (eigenvalues do not depend on
+        the frame), any unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape (..., 3), largest first, in the unit of the tensor.
+
+    Raises
+    ------
+    MechanismError
+        A tensor that is not numeric, not of shape (..., 3, 3), not finite, zero or not
+        symmetric.
+    """
     return np.linalg.eigvalsh(_as_tensor(m_ned))[..., ::-1]
 
 
@@ -731,13 +913,35 @@ def polarity_agreement(
 
 
 def isotropic_part(m_ned) -> np.ndarray:
-    """(trace / 3) I."""
+    """(trace / 3) I.
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Tensor(s) of shape (..., 3, 3), any frame and unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float tensor(s) of the same shape: the isotropic part, same unit.
+    """
     m = np.asarray(m_ned, dtype=np.float64)
     return (np.trace(m, axis1=-2, axis2=-1) / 3.0)[..., None, None] * np.eye(3)
 
 
 def deviatoric_part(m_ned) -> np.ndarray:
-    """M - (trace / 3) I."""
+    """M - (trace / 3) I.
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Tensor(s) of shape (..., 3, 3), any frame and unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float tensor(s) of the same shape with zero trace, same frame and unit.
+    """
     m = np.asarray(m_ned, dtype=np.float64)
     return m - isotropic_part(m)
 
@@ -783,7 +987,27 @@ def largest_double_couple(m_ned) -> LargestDoubleCouple:
 
 
 def double_couple_tensor(m_ned) -> np.ndarray:
-    """The largest double couple as a tensor: M0 (t t^T - p p^T), same unit as ``m_ned``."""
+    """The largest double couple as a tensor: M0 (t t^T - p p^T), same unit as ``m_ned``.
+
+    M0 = (l_T - l_P) / 2 from the eigenvalues, t and p the unit T and P eigenvectors; the
+    isotropic and CLVD parts are dropped.
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Symmetric moment tensor(s) of shape (..., 3, 3) in (north, east, down).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float tensor(s) of shape (..., 3, 3) in NED, unit of ``m_ned``.
+
+    Raises
+    ------
+    MechanismError
+        A tensor that is not numeric, not of shape (..., 3, 3), not finite, zero or not
+        symmetric.
+    """
     values, vectors = _eigh_descending(_as_tensor(m_ned))
     t, p = vectors[..., :, 0], vectors[..., :, 2]
     m0 = (values[..., 0] - values[..., 2]) / 2.0
@@ -844,7 +1068,25 @@ def scalar_moment(m_ned: ArrayLike) -> float | np.ndarray:
 
 
 def scalar_moment_frobenius(m_ned):
-    """Silver & Jordan (1982) scalar moment sqrt(sum M_ij^2 / 2) (pyrocko's, ObsPy's)."""
+    """Silver & Jordan (1982) scalar moment sqrt(sum M_ij^2 / 2) (pyrocko's, ObsPy's).
+
+    Parameters
+    ----------
+    m_ned : array_like
+        Symmetric moment tensor(s) of shape (..., 3, 3) (the norm does not depend on the
+        frame), e.g. in dyne-cm.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The moment(s) in the unit of the tensor; a float for one tensor.
+
+    Raises
+    ------
+    MechanismError
+        A tensor that is not numeric, not of shape (..., 3, 3), not finite, zero or not
+        symmetric.
+    """
     m = _as_tensor(m_ned)
     return _scalar_or_array(np.sqrt(np.sum(m * m, axis=(-2, -1)) / 2.0))
 

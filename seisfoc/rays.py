@@ -137,6 +137,38 @@ def path_segments(
     Returns ``(h, v_top, v_bottom, source_velocity)``: thickness (km) and the velocities
     at the top and bottom of each crossed (partial) layer as the given mode traces them,
     and the velocity the mode uses at the source (see the module doc).
+
+    Parameters
+    ----------
+    model : LayeredModel
+        Flat layered model with P and S velocities (and gradients).
+    source_depth_km : float
+        Source depth (km), > 0 and not below ``model.bottom_km``; a source on an
+        interface belongs to the layer above it.
+    phase : {"P", "S", "SV", "SH"}
+        Wave type; SV and SH are traced as S.
+    mode : {"modern", "seisan"}
+        How the path is built (see the module text).
+
+    Returns
+    -------
+    h : numpy.ndarray
+        Thickness (km) of each crossed layer from the surface down, the last one cut at
+        the source depth.
+    v_top, v_bottom : numpy.ndarray
+        Velocity (km/s) at the top and at the bottom of each crossed (partial) layer; in
+        ``"seisan"`` mode S rays have ``v_bottom == v_top``.
+    source_velocity : float
+        Velocity (km/s) the mode uses at the source: at the source depth (``"modern"``)
+        or at the top of the source's layer (``"seisan"``).
+
+    Raises
+    ------
+    seisfoc.errors.ModelError
+        The source is not below the free surface (depth <= 0 or not finite) or is below
+        the model.
+    ValueError
+        An unknown ``phase`` or ``mode``.
     """
     if mode not in ("modern", "seisan"):
         raise ValueError(f"mode must be 'modern' or 'seisan', got {mode!r}")

@@ -1,6 +1,7 @@
 """The examples in the docstrings of the public numerical modules run and give what they
 say (closed forms: a 3-4-5 straight ray, a strike-slip P lobe, a known auxiliary plane,
-Kagan angles of 0 and 90 degrees, Mw of 1e25 dyne-cm)."""
+Kagan angles of 0 and 90 degrees, Mw of 1e25 dyne-cm, FOCMEC's 464,310 double couples at
+2 degrees, a CMTSOLUTION read and written back unchanged)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import importlib
 
 import pytest
 
-MODULES = ["seisfoc.mechanism", "seisfoc.rays", "seisfoc.radiation"]
+MODULES = [
+    "seisfoc.mechanism",
+    "seisfoc.rays",
+    "seisfoc.radiation",
+    "seisfoc.gridsearch",
+    "seisfoc.io.cmtsolution",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

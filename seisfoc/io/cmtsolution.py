@@ -230,7 +230,25 @@ class CMTSolution:
 
 
 def read_cmtsolution(path_or_file) -> list[CMTSolution]:
-    """All solutions of a CMTSOLUTION file (a path, or an open text or binary file)."""
+    """All solutions of a CMTSOLUTION file (a path, or an open text or binary file).
+
+    Parameters
+    ----------
+    path_or_file : str, os.PathLike or file object
+        A path, or a file opened for reading in text or binary mode (bytes are decoded as
+        Latin-1); the file's ``name``, when it is a string, labels error messages.
+
+    Returns
+    -------
+    list of CMTSolution
+        The solutions in file order (moments in dyne-cm, r up, t south, p east).
+
+    Raises
+    ------
+    SeisfocError
+        The file cannot be read, or its content is not a valid CMTSOLUTION (see
+        :func:`parse_cmtsolution`; the message names file, line and column).
+    """
     if hasattr(path_or_file, "read"):
         content = path_or_file.read()
         path = getattr(path_or_file, "name", None)
@@ -253,6 +271,11 @@ def is_cmtsolution(source: str | os.PathLike[str] | bytes) -> bool:
     ``event name``, ``time shift``, ``half duration``, centroid and tensor keys, each
     with one value. Only the layout is looked at; :func:`read_cmtsolution` reports what is
     wrong in a file that has it. A path is read through :func:`seisfoc.fileio.read_input`.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or bytes
+        Path of the file, or its content as bytes.
 
     Returns
     -------
@@ -279,7 +302,54 @@ def is_cmtsolution(source: str | os.PathLike[str] | bytes) -> bool:
 
 
 def parse_cmtsolution(text: str, path: str | None = None) -> list[CMTSolution]:
-    """Solutions in the text of a CMTSOLUTION file; ``path`` only labels error messages."""
+    """Solutions in the text of a CMTSOLUTION file; ``path`` only labels error messages.
+
+    Parameters
+    ----------
+    text : str
+        Content of the file: one or more solutions (a hypocentre line and the twelve
+        ``key: value`` lines each), blank lines allowed between them.
+    path : str, optional
+        File name put in error messages.
+
+    Returns
+    -------
+    list of CMTSolution
+        The solutions in text order; moments in dyne-cm in (r, t, p) = (up, south, east),
+        times UTC.
+
+    Raises
+    ------
+    SeisfocError
+        No solution, a key line where a hypocentre line is due, a hypocentre line with
+        fewer than 12 fields or a bad number, date or time, an unknown, repeated or
+        missing key, or a value that is empty, not one finite number; the message names
+        ``path``, the line and (where one is at fault) the column.
+
+    Examples
+    --------
+    >>> text = ''' PDE 2010  7 18 13 34 59.70  -5.9500  150.4300  35.0 6.9 7.3 NEW BRITAIN
+    ... event name:     201007181334A
+    ... time shift:     14.3200
+    ... half duration:  10.6000
+    ... latitude:       -6.0000
+    ... longitude:     150.6100
+    ... depth:          28.0000
+    ... Mrr:       1.420000e+27
+    ... Mtt:      -1.070000e+27
+    ... Mpp:      -3.500000e+26
+    ... Mrt:       1.910000e+27
+    ... Mrp:      -1.500000e+27
+    ... Mtp:       7.800000e+25
+    ... '''
+    >>> [solution] = parse_cmtsolution(text)
+    >>> solution.event_name, solution.origin_time.isoformat()
+    ('201007181334A', '2010-07-18T13:34:59.700000+00:00')
+    >>> float(solution.centroid_depth_km), float(solution.mrt)
+    (28.0, 1.91e+27)
+    >>> format_cmtsolution(solution) == text
+    True
+    """
     lines = text.splitlines()
     solutions = []
     i = 0
@@ -423,7 +493,39 @@ def _rounded_to_centiseconds(t: datetime) -> datetime:
 
 
 def format_cmtsolution(solution: CMTSolution) -> str:
-    """The 13 lines of one solution in the Global CMT / SPECFEM layout."""
+    """The 13 lines of one solution in the Global CMT / SPECFEM layout.
+
+    Parameters
+    ----------
+    solution : CMTSolution
+        The solution; the origin time is rounded to 0.01 s.
+
+    Returns
+    -------
+    str
+        The hypocentre line and twelve ``key: value`` lines (values ending in column 23,
+        moments in dyne-cm with seven significant digits), each ending in a newline.
+
+    Raises
+    ------
+    SeisfocError
+        A catalogue code that is not 1 to 4 characters without blanks, an event name
+        that is not one word, a region with a line break, or a number too wide for its
+        field.
+
+    Examples
+    --------
+    A solution read with :func:`parse_cmtsolution` (see there) is written back as it
+    was read. The hypocentre line of a built one:
+
+    >>> from datetime import UTC, datetime
+    >>> solution = CMTSolution(
+    ...     "PDE", datetime(2010, 7, 18, 13, 34, 59, 700000, tzinfo=UTC), -5.95, 150.43,
+    ...     35.0, 6.9, 7.3, "NEW BRITAIN", "201007181334A", 14.32, 10.6, -6.0, 150.61,
+    ...     28.0, 1.42e27, -1.07e27, -3.5e26, 1.91e27, -1.5e27, 7.8e25)
+    >>> print(format_cmtsolution(solution).splitlines()[0])
+     PDE 2010  7 18 13 34 59.70  -5.9500  150.4300  35.0 6.9 7.3 NEW BRITAIN
+    """
     s = solution
     code = s.hypocentre_catalogue
     if not code or len(code) > 4 or any(c.isspace() for c in code):
@@ -452,7 +554,22 @@ def format_cmtsolution(solution: CMTSolution) -> str:
 
 
 def write_cmtsolution(path_or_file, solutions: CMTSolution | Iterable[CMTSolution]) -> None:
-    """Write one or several solutions, one after the other (no blank lines, as SPECFEM)."""
+    """Write one or several solutions, one after the other (no blank lines, as SPECFEM).
+
+    Parameters
+    ----------
+    path_or_file : str, os.PathLike or file object
+        A path (the file is created or overwritten, Latin-1, ``\\n`` line ends), or a
+        file opened for writing in text or binary mode.
+    solutions : CMTSolution or iterable of CMTSolution
+        What to write, in this order.
+
+    Raises
+    ------
+    SeisfocError
+        A solution that does not fit the layout (see :func:`format_cmtsolution`); nothing
+        is written then.
+    """
     if isinstance(solutions, CMTSolution):
         solutions = [solutions]
     text = "".join(format_cmtsolution(s) for s in solutions)
