@@ -79,3 +79,48 @@ def test_quakeml_reimport_schema_and_content(example_db, tmp_path, capsys, comma
         if command == "fps":
             assert fm.nodal_planes.nodal_plane_1.strike_errors.uncertainty >= 0.0
             assert any("quality grade" in c.text for c in fm.comments)
+
+
+EVENT = EXAMPLE / "REA" / "EXAMP" / "2021" / "07" / "30-2345-12L.S202107"
+
+
+def _edited(tmp_path, edit) -> Path:
+    lines = EVENT.read_bytes().splitlines(keepends=True)
+    edit(lines)
+    path = tmp_path / "ev.S"
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def test_a_header_date_that_is_no_time_is_an_error_at_its_line(tmp_path, capsys):
+    """Found by the fuzz run: month 13 made ObsPy's ValueError the message, naming only
+    the QuakeML file."""
+
+    def month_13(lines):
+        lines[0] = lines[0][:6] + b"13" + lines[0][8:]
+
+    sfile = _edited(tmp_path, month_13)
+    out = tmp_path / "out.xml"
+    assert main(["pinv", str(sfile), "--quakeml", str(out), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert f"{sfile}: line 1" in err.replace(",", ":") or f"{sfile}:1" in err, err
+    assert "not a valid time" in err and "Traceback" not in err
+
+
+def test_a_phase_time_that_is_no_time_leaves_its_pick_out(tmp_path):
+    """Found by the fuzz run: seconds of 1e300 raised OverflowError in ObsPy's time
+    arithmetic."""
+    k_first = None
+
+    def huge_seconds(lines):
+        nonlocal k_first
+        k_first = next(i for i, ln in enumerate(lines) if ln[16:17] in (b"C", b"D"))
+        lines[k_first] = lines[k_first][:22] + b"1e+300" + lines[k_first][28:]
+
+    sfile = _edited(tmp_path, huge_seconds)
+    out = tmp_path / "out.xml"
+    assert main(["pinv", str(sfile), "--quakeml", str(out), "--no-progress"]) == 0
+    event = read_events(str(out))[0]
+    n_pol = sum(1 for ln in sfile.read_bytes().splitlines() if ln[16:17] in (b"C", b"D"))
+    assert len(event.picks) == n_pol - 1
+    assert all(not str(p.resource_id).endswith(f"/{k_first + 1}") for p in event.picks)

@@ -13,9 +13,39 @@ ObsPy is imported inside the functions.
 
 from __future__ import annotations
 
+import math
+
 from seisfoc.errors import SeisfocError
 
 _PREFIX = "smi:seisfoc"
+#: a phase time further than this from the start of the origin's day is not a time
+_MAX_PICK_OFFSET_S = 10 * 86400.0
+
+
+def header_time(event):
+    """The origin time of the event's first header as an ObsPy ``UTCDateTime``; None when
+    the header has no date.
+
+    Raises
+    ------
+    SeisfocError
+        The header holds a date or time that is no time (month 13, infinite seconds, ...):
+        QuakeML cannot carry it; the message names the S-file and the header's line.
+    """
+    from obspy import UTCDateTime
+
+    h = event.headers[0] if event is not None and event.headers else None
+    if h is None or h.year is None:
+        return None
+    t = h.origin_time
+    if t is None:
+        fields = f"{h.year} {h.month} {h.day} {h.hour}:{h.minute}:{h.second}"
+        raise SeisfocError(
+            f"the header's date and time ({fields}) are not a valid time, which QuakeML needs",
+            getattr(event, "path", None),
+            h.line_number,
+        )
+    return UTCDateTime(t)
 
 
 def event_key(event, fallback: str = "") -> str:
@@ -25,11 +55,12 @@ def event_key(event, fallback: str = "") -> str:
         key = (i.event_id or "").strip()
         if key:
             return key
-    h = event.headers[0] if event is not None and event.headers else None
-    if h is not None and h.year is not None:
-        sec = int(h.second or 0)
-        date = f"{h.year:04d}{h.month or 0:02d}{h.day or 0:02d}"
-        return f"{date}{h.hour or 0:02d}{h.minute or 0:02d}{sec:02d}"
+    try:
+        t = header_time(event)
+    except SeisfocError:  # reported where the origin is built
+        t = None
+    if t is not None:
+        return t.strftime("%Y%m%d%H%M%S")
     return "".join(c if c.isalnum() else "_" for c in fallback) or "event"
 
 
@@ -74,9 +105,9 @@ def picks_arrivals(event, line_numbers, takeoffs, azimuths, key: str, origin, in
     by_line = {p.line_number: p for p in event.phases}
     picks, arrivals = [], []
     day = None
-    h = event.headers[0] if event.headers else None
-    if h is not None and h.year is not None:
-        day = UTCDateTime(h.year, h.month or 1, h.day or 1)
+    t0 = header_time(event)
+    if t0 is not None:
+        day = UTCDateTime(t0.year, t0.month, t0.day)
     for n, ain, az in zip(line_numbers, takeoffs, azimuths, strict=True):
         p = by_line.get(n)
         if p is None:
@@ -92,10 +123,14 @@ def picks_arrivals(event, line_numbers, takeoffs, azimuths, key: str, origin, in
             evaluation_mode="manual",
             creation_info=info,
         )
-        if day is not None and p.hour is not None:
-            pick.time = day + 3600.0 * p.hour + 60.0 * (p.minute or 0) + (p.second or 0.0)
-        else:
-            continue  # QuakeML needs a pick time
+        offset = None
+        if p.hour is not None:
+            offset = 3600.0 * p.hour + 60.0 * (p.minute or 0) + (p.second or 0.0)
+        # QuakeML needs a pick time: a phase time that is no time (infinite, or days away
+        # from the origin's day) leaves the pick out
+        if day is None or offset is None or not abs(offset) <= _MAX_PICK_OFFSET_S:
+            continue
+        pick.time = day + offset
         picks.append(pick)
         if origin is None:
             continue
@@ -116,22 +151,22 @@ def picks_arrivals(event, line_numbers, takeoffs, azimuths, key: str, origin, in
 
 
 def _origin(event):
-    from obspy import UTCDateTime
     from obspy.core.event import Origin
 
-    h = event.headers[0] if event is not None and event.headers else None
-    if h is None or h.year is None:
+    time = header_time(event)
+    if time is None:
         return None
-    try:
-        time = UTCDateTime(h.year, h.month or 1, h.day or 1, h.hour or 0, h.minute or 0)
-    except ValueError:
-        return None
-    time += h.second or 0.0
+    h = event.headers[0]
+
+    def finite(x):
+        return None if x is None or not math.isfinite(x) else x
+
+    depth = finite(h.depth_km)
     return Origin(
         time=time,
-        latitude=h.latitude,
-        longitude=h.longitude,
-        depth=None if h.depth_km is None else h.depth_km * 1000.0,
+        latitude=finite(h.latitude),
+        longitude=finite(h.longitude),
+        depth=None if depth is None else depth * 1000.0,
     )
 
 
