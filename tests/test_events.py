@@ -301,3 +301,19 @@ def test_events_and_pinv_count_the_same_p_polarities_on_every_reference_sfile(ca
     assert listed == solved
     with_depth_phase = [f for f in files if b"pP  " in Path(f).read_bytes()]
     assert with_depth_phase, "the reference S-files include an event with a pP reading"
+
+
+def test_an_overflowing_header_number_is_an_error_at_its_column(tmp_path, capsys):
+    """Found by the long fuzz run: a longitude of 1e999 was listed as 'inf' (exit 0)."""
+    from seisfoc.cli import main
+
+    src = Path(__file__).resolve().parents[1] / "seisfoc" / "data" / "example" / "REA"
+    event = sorted(src.rglob("*.S20*"))[0]
+    lines = event.read_bytes().splitlines(keepends=True)
+    lines[0] = lines[0][:30] + b"   1e999" + lines[0][38:]
+    bad = tmp_path / "bad.S"
+    bad.write_bytes(b"".join(lines))
+    assert main(["events", str(bad)]) == 1
+    out = capsys.readouterr()
+    assert "inf" not in out.out
+    assert f"{bad}, line 1, column 31" in out.err

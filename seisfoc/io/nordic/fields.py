@@ -9,6 +9,7 @@ of :mod:`seisfoc.io.nordic.records` are built on them.
 
 from __future__ import annotations
 
+import math
 import struct
 
 from seisfoc.errors import NordicError
@@ -69,7 +70,7 @@ def _fortran_number(s: bytes, kind: str):
     ``E`` exponents; no implied decimals). Anything else raises ``ValueError``."""
     if kind == "i":
         return parse_int(s)
-    return parse_real(s, d_exponent=False, finite=False)
+    return parse_real(s, d_exponent=False)
 
 
 def _get_float(body: bytes, start: int, end: int, name: str, path, line_number):
@@ -109,9 +110,11 @@ def _plain_floats(fields) -> list | None:
     if b"".join(fields).translate(None, _NUMBER_CHARS):
         return None
     try:
-        return [None if f.isspace() else float(f) for f in fields]
+        out = [None if f.isspace() else float(f) for f in fields]
     except ValueError:
         return None
+    # an overflow (1E999) is no number: field by field, where it is named
+    return out if math.isfinite(sum(v for v in out if v is not None)) else None
 
 
 # --------------------------------------------------------------------------------------
@@ -226,6 +229,8 @@ def parse_old_phase(body: bytes, n: int, path, ain_is_snr: bool) -> tuple:
         )
     except ValueError:
         values = _slow_numbers(body80, _OLD_NUMBERS, path, n)
+    if not math.isfinite(sum(v for v in values if v is not None)):
+        values = _slow_numbers(body80, _OLD_NUMBERS, path, n)  # raises for an overflow
     wi0 = wi[0]
     if wi0 not in _DIGIT_OR_BLANK[0] or c18 != b" ":
         # long phase name in columns 11-18, its weight in column 9

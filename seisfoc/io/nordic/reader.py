@@ -8,6 +8,7 @@ help line, else from the phase lines, unless forced. Only regular files are read
 
 from __future__ import annotations
 
+import math
 import os
 import struct
 
@@ -69,6 +70,10 @@ def _parse_header(body: bytes, path, n: int) -> Header:
         ]
     except ValueError:
         return _parse_header_slow(body, path, n)
+    if not math.isfinite(
+        sum(x for x in (second, lat, lon, depth, rms, m1, m2, m3) if x is not None)
+    ):
+        return _parse_header_slow(body, path, n)  # names an overflow (1E999) or goes on
     text = b.decode("latin-1")
     mags = []
     if m1 is not None:
