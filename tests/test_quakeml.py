@@ -84,6 +84,11 @@ def test_quakeml_reimport_schema_and_content(example_db, tmp_path, capsys, comma
 EVENT = EXAMPLE / "REA" / "EXAMP" / "2021" / "07" / "30-2345-12L.S202107"
 
 
+def _polarity_line(ln: bytes) -> bool:
+    """An old-Nordic phase line (column 80 blank) with a C or D polarity."""
+    return ln[16:17] in (b"C", b"D") and ln[79:80] == b" "
+
+
 def _edited(tmp_path, edit) -> Path:
     lines = EVENT.read_bytes().splitlines(keepends=True)
     edit(lines)
@@ -114,13 +119,29 @@ def test_a_phase_time_that_is_no_time_leaves_its_pick_out(tmp_path):
 
     def huge_seconds(lines):
         nonlocal k_first
-        k_first = next(i for i, ln in enumerate(lines) if ln[16:17] in (b"C", b"D"))
+        k_first = next(i for i, ln in enumerate(lines) if _polarity_line(ln))
         lines[k_first] = lines[k_first][:22] + b"1e+300" + lines[k_first][28:]
 
     sfile = _edited(tmp_path, huge_seconds)
     out = tmp_path / "out.xml"
     assert main(["pinv", str(sfile), "--quakeml", str(out), "--no-progress"]) == 0
     event = read_events(str(out))[0]
-    n_pol = sum(1 for ln in sfile.read_bytes().splitlines() if ln[16:17] in (b"C", b"D"))
+    n_pol = sum(1 for ln in sfile.read_bytes().splitlines(keepends=True) if _polarity_line(ln))
     assert len(event.picks) == n_pol - 1
     assert all(not str(p.resource_id).endswith(f"/{k_first + 1}") for p in event.picks)
+
+
+def test_a_control_character_in_a_used_phase_line_is_named_at_its_column(tmp_path, capsys):
+    """Found by the long fuzz run: the error named only the QuakeML file."""
+    k_first = None
+
+    def control(lines):
+        nonlocal k_first
+        k_first = next(i for i, ln in enumerate(lines) if _polarity_line(ln))
+        lines[k_first] = lines[k_first][:6] + b"\x18" + lines[k_first][7:]
+
+    sfile = _edited(tmp_path, control)
+    out = tmp_path / "out.xml"
+    assert main(["pinv", str(sfile), "--quakeml", str(out), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert f"{sfile}, line {k_first + 1}, column 7" in err and "QuakeML" in err, err

@@ -14,10 +14,13 @@ ObsPy is imported inside the functions.
 from __future__ import annotations
 
 import math
+import re
 
 from seisfoc.errors import SeisfocError
 
 _PREFIX = "smi:seisfoc"
+#: characters XML 1.0 cannot hold (besides tab, line feed and carriage return)
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: a phase time further than this from the start of the origin's day is not a time
 _MAX_PICK_OFFSET_S = 10 * 86400.0
 
@@ -112,6 +115,14 @@ def picks_arrivals(event, line_numbers, takeoffs, azimuths, key: str, origin, in
         p = by_line.get(n)
         if p is None:
             continue
+        bad = _CONTROL.search(p.raw)
+        if bad is not None:  # QuakeML (XML) cannot hold it; say where it is
+            raise SeisfocError(
+                "a control character in a phase line used by the solution cannot go into QuakeML",
+                getattr(event, "path", None),
+                p.line_number,
+                bad.start() + 1,
+            )
         pick = Pick(
             resource_id=ResourceIdentifier(rid("pick", key, n)),
             waveform_id=WaveformStreamID(
