@@ -18,24 +18,12 @@ import numpy as np
 from seisfoc.cmt import config as cmtconfig
 from seisfoc.cmt import prepare
 from seisfoc.cmt.records import COMPONENTS, PARAMETERS, TraceSet, Window
+from support.cmtsolution import FORMATS_EXAMPLE
 
 from seisfoc.io.cmtsolution import CMTSolution, parse_cmtsolution
 
-START_TEXT = """\
- PDE 2010  7 18 13 34 59.70  -5.9500  150.4300  35.0 6.9 7.3 NEW BRITAIN REGION
-event name:     201007181334A
-time shift:        14.3200
-half duration:      8.5000
-latitude:          -5.9100
-longitude:        150.1000
-depth:             40.9000
-Mrr:      -1.510000e+26
-Mtt:       1.340000e+26
-Mpp:       1.700000e+25
-Mrt:       2.100000e+26
-Mrp:      -3.590000e+26
-Mtp:       7.800000e+25
-"""
+#: the FORMATS.md example (Global CMT 2010-07-18 New Britain)
+START_TEXT = FORMATS_EXAMPLE
 
 
 def start_cmt() -> CMTSolution:
