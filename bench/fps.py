@@ -10,6 +10,11 @@ combinations in turn). Reported: median and 90th-percentile Kagan angle to the t
 polarity band for PINV (modern), fps and SKHASH; fps's grades (median error per grade);
 how often the stated 68 % radius holds the truth; events per second.
 
+The column ``fps*`` is fps told each event's true take-off/azimuth error and flip rate
+(an oracle no user has): the posterior then describes the data exactly, so its error is
+about the least any estimator can reach on these readings, and its ratio to PINV shows
+how much room the polarities leave for beating PINV at all.
+
 SKHASH pins numpy<2, so it runs in its own virtual environment (``--skhash-venv``,
 default /tmp/skhash-venv, made with ``python -m venv`` and ``pip install skhash`` when
 missing) through its control file; without it the SKHASH columns say why.
@@ -26,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -183,6 +189,16 @@ def main(argv=None) -> int:
         rows.append(r)
     t_fps, c_fps = time.perf_counter() - t0, time.process_time() - c0
     err_fps = [float(kagan_angle(e["truth"], r.answer)) for e, r in zip(events, rows, strict=True)]
+    err_oracle = []
+    for e in events:
+        told = replace(
+            settings,
+            takeoff_sigma_deg=max(e["sigma"], 1.0),
+            azimuth_sigma_deg=max(e["sigma"], 1.0),
+            flip_rate=max(e["flip"], 0.005),
+        )
+        r = solve(e["pol"], e["takeoff"], e["azimuth"], settings=told)
+        err_oracle.append(float(kagan_angle(e["truth"], r.answer)))
     err_pinv = []
     for e in events:
         try:
@@ -211,14 +227,22 @@ def main(argv=None) -> int:
     n_pol = [e["pol"].size for e in events]
     print(f"{len(events)} synthetic events, seed {args.seed}, {args.trials} trials, 5 deg grid")
     print("median / 90th percentile Kagan angle to the truth (deg)")
-    print(f"{'polarities':>10s} {'events':>6s} {'PINV':>12s} {'fps':>12s} {'SKHASH':>12s}")
+    columns = (err_pinv, err_fps, err_oracle, err_sk)
+    print(
+        f"{'polarities':>10s} {'events':>6s} {'PINV':>12s} {'fps':>12s} {'fps*':>12s} "
+        f"{'SKHASH':>12s}"
+    )
     for lo, hi in BANDS:
         sel = [i for i, n in enumerate(n_pol) if lo <= n <= hi]
-        cells = " ".join(stats([v[i] for i in sel]) for v in (err_pinv, err_fps, err_sk))
+        cells = " ".join(stats([v[i] for i in sel]) for v in columns)
         print(f"{f'{lo}-{hi}':>10s} {len(sel):6d} {cells}")
-    print(f"{'all':>10s} {len(events):6d} {stats(err_pinv)} {stats(err_fps)} {stats(err_sk)}")
-    med_p, med_f = np.nanmedian(err_pinv), np.nanmedian(err_fps)
+    print(f"{'all':>10s} {len(events):6d} " + " ".join(stats(v) for v in columns))
+    med_p, med_f, med_o = (np.nanmedian(v) for v in (err_pinv, err_fps, err_oracle))
     print(f"fps / PINV median: {med_f / med_p:.2f} (target <= 0.6)")
+    print(
+        f"fps* / PINV median: {med_o / med_p:.2f} (fps* = fps told each event's true errors "
+        "and flip rate: about the least error these readings allow)"
+    )
     print(sk_note)
     print("fps grades: grade, events, median error, 90th percentile")
     for g in "ABCDF":

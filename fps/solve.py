@@ -248,7 +248,7 @@ def _clusters(index, counts, s: Settings):
         and len(out) < _MAX_CLUSTERS
     ):
         w = counts[left]
-        top = np.argsort(-w, kind="stable")[:_CENTRES]
+        top = _top(w, _CENTRES)
         # Kagan angle <= cluster_deg  <=>  largest frame trace >= 1 + 2 cos(cluster_deg);
         # single precision is ample for a membership test
         ft, fb, fp = t32[left], b32[left], p32[left]
@@ -314,10 +314,25 @@ _MAX_CLUSTERS = 5
 def _pool(weights: np.ndarray) -> np.ndarray:
     """Grid indices of the most probable mechanisms that together hold 99.5 % of the
     weight (the long tail of nearly impossible mechanisms costs time and moves nothing)."""
-    order = np.argsort(-weights, kind="stable")
+    total = float(np.sum(weights))
+    # mechanisms lighter than this hold less than 0.4 % of the weight together, so the
+    # 99.5 % set lies among the others: sorting only those gives the same set, faster
+    keep = np.flatnonzero(weights >= (1.0 - _POOL_MASS) * 0.8 * total / weights.size)
+    order = keep[np.argsort(-weights[keep], kind="stable")]
     cum = np.cumsum(weights[order])
-    n = int(np.searchsorted(cum, _POOL_MASS * cum[-1])) + 1
+    n = int(np.searchsorted(cum, _POOL_MASS * total)) + 1
     return np.sort(order[:n])
+
+
+def _top(w: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the ``k`` largest values, largest first, ties by index: the first
+    ``k`` of a stable descending argsort, without sorting everything."""
+    if w.size <= k:
+        return np.argsort(-w, kind="stable")
+    kth = np.partition(w, w.size - k)[w.size - k]
+    above = np.flatnonzero(w > kth)
+    sel = np.sort(np.r_[above, np.flatnonzero(w == kth)[: k - above.size]])
+    return sel[np.argsort(-w[sel], kind="stable")]
 
 
 def _trial_counts(pol, ain, az, w, s: Settings):

@@ -230,3 +230,25 @@ def test_command_table_and_errors(example_db, capsys, tmp_path):
     with pytest.raises(SystemExit) as info:
         main(["fps", str(example_db), "--flip-rate", "0.7"])
     assert info.value.code == 2
+
+
+def test_pool_and_top_equal_a_full_stable_sort():
+    """The partial sorts of the pool (99.5 % of the weight) and of the cluster centres give
+    exactly what sorting everything gives, ties (equal weights) included."""
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        n = int(rng.integers(1, 400))
+        kind = rng.integers(3)
+        if kind == 0:
+            w = rng.integers(0, 4, n).astype(np.float64)  # many ties, zeros
+        elif kind == 1:
+            w = np.exp(-rng.exponential(20.0, n))  # a posterior's long tail
+        else:
+            w = rng.random(n)
+        k = int(rng.integers(1, 20))
+        assert np.array_equal(S._top(w, k), np.argsort(-w, kind="stable")[:k])
+        if w.sum() > 0:
+            order = np.argsort(-w, kind="stable")
+            cum = np.cumsum(w[order])
+            m = int(np.searchsorted(cum, S._POOL_MASS * cum[-1])) + 1
+            assert np.array_equal(S._pool(w), np.sort(order[:m]))
