@@ -55,7 +55,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     start.add_argument("--start", nargs=3, type=finite_float, action=_DeprecatedStart,
                        dest="sdr", help=argparse.SUPPRESS)  # fmt: skip
     parser.add_argument("--step", type=step_factor, default=0.5, help="step factor in (0, 1]")
-    parser.add_argument("--damping", type=non_negative_float, default=1e-3)
+    parser.add_argument("--damping", type=non_negative_float, default=1e-3,
+                        help="damping of each step, a fraction of the largest singular "
+                        "value of the Jacobian, >= 0 (default 1e-3)")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

@@ -102,12 +102,53 @@ def iter_events(
     A file named on the command line without any event, and a folder that is not a
     database, are errors of that input only: the other inputs are still done.
     """
+    for group in iter_files(inputs, start, end, nordic_format):
+        yield from group
+
+
+def iter_files(
+    inputs: Iterable[str],
+    start: str | None = None,
+    end: str | None = None,
+    nordic_format: int | None = None,
+) -> Iterator[list[tuple[int, Any, bool]]]:
+    """The items of :func:`iter_events` file by file: one list per S-file of a database
+    and per file named (all its events), one per input that fails as a whole. As many
+    lists as :func:`count_files` counts."""
+    import itertools
+
     for item in inputs:
         in_database = os.path.isdir(item)
-        pairs = nordic.read_path(item, start, end, nordic_format)
-        for i, (path, ev) in enumerate(pairs):
+        pairs = enumerate(nordic.read_path(item, start, end, nordic_format))
+        for path, group in itertools.groupby(pairs, key=lambda pair: pair[1][0]):
             # an S-file of a database is skipped; the folder's own error is an error
-            yield (0 if in_database else i), ev, in_database and path != item
+            yield [
+                ((0 if in_database else i), ev, in_database and path != item)
+                for i, (_, ev) in group
+            ]
+
+
+def count_files(
+    inputs: Iterable[str], start: str | None = None, end: str | None = None
+) -> int | None:
+    """How many files a run reads: the S-files of each database folder in the time range,
+    and each other input (the total of the progress bar); None when a database cannot be
+    walked to the end (a month folder that cannot be listed: the run reports it)."""
+    total = 0
+    for item in inputs:
+        if not os.path.isdir(item):
+            total += 1
+            continue
+        try:
+            paths = nordic.iter_database(item, start, end)
+        except SeisfocError:  # not a database, bad limits: the input's one error
+            total += 1
+            continue
+        try:
+            total += sum(1 for _ in paths)
+        except SeisfocError:
+            return None
+    return total
 
 
 def locate(event: Any) -> tuple[Any | None, str]:
@@ -161,7 +202,9 @@ def run(
     options: RunOptions,
     *,
     say: Say,
-    progress: Callable[[Iterator[tuple[int, Any, bool]]], Iterable[tuple[int, Any, bool]]]
+    progress: Callable[
+        [Iterator[list[tuple[int, Any, bool]]]], Iterable[list[tuple[int, Any, bool]]]
+    ]
     | None = None,
     on_trial: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
@@ -176,7 +219,8 @@ def run(
     say
         Called with every message (``seisfoc pinv: ...``) as it happens.
     progress
-        Wraps the event iterator (a progress bar), or None.
+        Wraps the iterator over the files read (a progress bar; its total is
+        :func:`count_files`), each a list of :func:`iter_events` items, or None.
     on_trial
         Called with ``(done, total)`` after each uncertainty trial of an event, or None.
 
@@ -190,11 +234,12 @@ def run(
     agency = options.agency if options.agency is not None else program.station0_agency()
     agency_by_folder: dict[str, str] = {}  # without an agency: each S-file folder's
     summary = RunSummary(many=has_database(inputs), agency=agency)
-    items: Iterable[tuple[int, Any, bool]] = iter_events(
+    files: Iterable[list[tuple[int, Any, bool]]] = iter_files(
         inputs, options.start, options.end, options.nordic_format
     )
     if progress is not None:
-        items = progress(items)  # type: ignore[arg-type]
+        files = progress(files)  # type: ignore[arg-type]
+    items = (item for group in files for item in group)
 
     def fail(err: SeisfocError, in_database: bool) -> None:
         summary.failures.append(str(err))
@@ -205,6 +250,7 @@ def run(
         if isinstance(ev, SeisfocError):
             fail(ev, in_database)
             continue
+        earlier = earlier_line(ev, options.prime)  # before hyp replaces the event
         if options.locate and ev.path:
             located, msg = locate(ev)
             say(f"seisfoc pinv: {msg}")
@@ -241,12 +287,15 @@ def run(
                     event_agency = agency_by_folder.setdefault(
                         os.path.dirname(r.path), program.station0_agency(sfile_path=r.path)
                     )
-                program.write_result(
+                note = write_result(
                     r,
                     agency=event_agency,
                     prime=options.prime,
                     min_polarities=options.min_polarities,
+                    earlier=earlier,
                 )
+                if note:
+                    say(f"seisfoc pinv: note: {r.path} ({r.label}): {note}")
             except SeisfocError as err:
                 _note(r, str(err))
                 if not isinstance(err, InversionError):  # too few polarities: a note only
@@ -258,6 +307,141 @@ def run(
         if options.keep_events:
             summary.events.append(ev)
     return summary
+
+
+#: the F-line columns (0-based slices) that ``--uncertainty`` fills: the errors of
+#: strike, dip and rake (31-45), the fit error (46-50), the station distribution ratio
+#: (51-55), and the quality (78)
+UNCERTAINTY_COLUMNS = slice(30, 55)
+QUALITY_COLUMN = slice(77, 78)
+
+
+def earlier_line(event: Any, prime: bool) -> Any | None:
+    """The F-line a write of PINV's solution replaces in ``event`` (as the writer finds
+    it: program ``PINV`` in columns 71-77 and the same flag in 79, the first such line),
+    as a :class:`seisfoc.io.nordic.FaultPlane`, or None."""
+    flag = b" " if prime else b"O"
+    for fp in getattr(event, "fault_planes", ()):
+        raw = fp.raw.ljust(80)
+        if raw[70:77] == b"PINV   " and raw[78:79] == flag:
+            return fp
+    return None
+
+
+def _carries_uncertainty(line: str) -> bool:
+    return bool(line[UNCERTAINTY_COLUMNS].strip() or line[QUALITY_COLUMN].strip())
+
+
+def _uncertainty_text(fp: Any) -> str:
+    """``grade C, errors 27.4 23.1 43.7, fit 0.02, STDR 0.61`` of an F-line (what it has)."""
+    parts = []
+    if fp.quality:
+        parts.append(f"grade {fp.quality}")
+    errors = (fp.strike_error, fp.dip_error, fp.rake_error)
+    if any(e is not None for e in errors):
+        parts.append("errors " + " ".join("-" if e is None else f"{e:g}" for e in errors))
+    if fp.fit_error is not None:
+        parts.append(f"fit {fp.fit_error:g}")
+    if fp.station_distribution_ratio is not None:
+        parts.append(f"STDR {fp.station_distribution_ratio:g}")
+    return ", ".join(parts) or "uncertainty columns"
+
+
+def keep_uncertainty(line: str, earlier: Any, prime: bool) -> tuple[str, str | None]:
+    """The F-line to write instead of ``earlier`` and what to tell the user.
+
+    A line written without ``--uncertainty`` has blank error, fit, STDR and quality
+    columns. When the line it replaces (``earlier``, the same program and kind) has them
+    and the solution is the same (strike, dip and rake as written, to their 0.1 deg), the
+    earlier columns are kept; when the solution changed they no longer describe it, and
+    the note says they were dropped. A prime line is always EEV's own line: it keeps
+    nothing, and the note says so when the earlier prime line had more.
+
+    Parameters
+    ----------
+    line
+        The new 80-character F-line.
+    earlier
+        The F-line it replaces (:func:`earlier_line`), or None.
+    prime
+        Whether ``line`` is the prime F-line.
+
+    Returns
+    -------
+    tuple of str and (str or None)
+        The line to write, and None or the note for standard error.
+    """
+    if earlier is None or _carries_uncertainty(line):
+        return line, None
+    old = earlier.raw.decode("latin-1").ljust(80)
+    if not _carries_uncertainty(old):
+        return line, None
+    what = _uncertainty_text(earlier)
+    if prime:
+        return line, (
+            f"the earlier prime PINV F-line had {what}: dropped, as --prime writes the line "
+            "SEISAN's EEV writes, which has none"
+        )
+    new_sdr = tuple(float(line[k : k + 10]) for k in (0, 10, 20))
+    old_sdr = (earlier.strike, earlier.dip, earlier.rake)
+    if all(o is not None and abs(o - n) < 0.05 for o, n in zip(old_sdr, new_sdr, strict=True)):
+        kept = line[:30] + old[UNCERTAINTY_COLUMNS] + line[55:77] + old[QUALITY_COLUMN]
+        return kept + line[78:], None
+    old_text = " ".join("-" if v is None else f"{v:.1f}" for v in old_sdr)
+    new_text = " ".join(f"{v:.1f}" for v in new_sdr)
+    return line, (
+        f"the earlier PINV OF-line had {what}: dropped, because the solution changed "
+        f"({old_text} -> {new_text}); --uncertainty computes new ones"
+    )
+
+
+def write_result(
+    result: program.EventResult,
+    *,
+    agency: str,
+    prime: bool,
+    min_polarities: int,
+    earlier: Any | None = None,
+) -> str | None:
+    """Write a result's F-line as :func:`seisfoc.pinv.program.write_result` does, keeping
+    or reporting the uncertainty columns of the line it replaces (:func:`keep_uncertainty`).
+
+    Parameters
+    ----------
+    result
+        A solved event with its S-file.
+    agency, prime, min_polarities
+        As for :func:`seisfoc.pinv.program.write_result`.
+    earlier
+        The F-line the write replaces, read with the event (:func:`earlier_line`).
+
+    Returns
+    -------
+    str or None
+        A note for the user (the earlier grade and errors were dropped), or None.
+
+    Raises
+    ------
+    SeisfocError
+        InversionError for too few polarities; the file cannot be written.
+    """
+    if (
+        earlier is None
+        or result.solution is None
+        or result.path is None
+        or len(result.selection) < min_polarities
+    ):  # nothing to keep, or the checks of the plain write refuse it
+        program.write_result(result, agency=agency, prime=prime, min_polarities=min_polarities)
+        return None
+    line, note = keep_uncertainty(
+        program.fault_plane_line(result, agency=agency, prime=prime), earlier, prime
+    )
+    try:
+        nordic.write_fault_plane(result.path, line, prime=prime, event_index=result.event_index)
+    except PermissionError as err:
+        raise SeisfocError(f"cannot write: {err.strerror}", result.path) from None
+    result.written = True
+    return note
 
 
 #: the physical ranges of a polarity reading's angles (deg): AIN from the downward

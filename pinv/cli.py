@@ -4,7 +4,13 @@ Inputs: a hyp.out, S-files, or a database folder (``REA/<BASE>``, with ``--start
 ``--end``). ``--mode modern`` (default) or ``seisan``. ``--write`` puts the solution into
 each S-file as an OF-line (column 79 ``O``, program PINV) replacing an earlier PINV line;
 ``--prime`` writes the prime line exactly as SEISAN's event editor does (and uses the
-``seisan`` numbers, as the editor runs PINV, unless ``--mode`` is given).
+``seisan`` numbers, as the editor runs PINV, unless ``--mode`` is given). A write without
+``--uncertainty`` keeps the grade and errors of the OF-line it replaces when the solution
+is the same (strike, dip, rake as written), else says on standard error that they were
+dropped (:func:`seisfoc.pinv.batch.keep_uncertainty`).
+
+The table ends with a ``columns:`` line saying what each column is (also in ``--help``);
+the progress bar of a database run counts its S-files, with a total and an ETA.
 
 ``--plot FILE`` draws the beachball of the first solved event (``seisfoc.plotting``: lower
 hemisphere, polarities at their take-off angles, inconsistent ones in red, both planes, P
@@ -44,6 +50,10 @@ __all__ = ["NORDIC_FORMATS", "configure", "run"]
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``seisfoc pinv``."""
+    from seisfoc.pinv.report import columns_help
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = columns_help()
     add_inputs(parser)
     add_nordic_format(parser)
     add_mode(
@@ -123,20 +133,22 @@ class _Progress:
     the one way to print a message: above the bar when there is one (a plain print would
     land inside the bar's line)."""
 
-    def __init__(self, enabled: bool, trials: bool = False) -> None:
+    def __init__(self, enabled: bool, trials: bool = False, total: int | None = None) -> None:
         self.enabled = enabled
         self.trials = trials  # a second bar over the uncertainty trials of each event
+        self.total = total  # the files to read: the bar shows n/total and an ETA
         self.bar: Any = None
         self.trial_bar: Any = None
 
     def wrap(self, items: Iterable[Any]) -> Iterable[Any]:
+        """The files read (:func:`seisfoc.pinv.batch.iter_files`), counted by the bar."""
         if not self.enabled:
             return items
         try:
             from tqdm import tqdm
         except ImportError:
             return items
-        self.bar = tqdm(items, unit="event", file=sys.stderr)
+        self.bar = tqdm(items, total=self.total, unit="file", file=sys.stderr)
         return self.bar
 
     def trial(self, done: int, total: int) -> None:
@@ -210,7 +222,8 @@ def run(args: argparse.Namespace) -> int:
     )
     many = batch.has_database(args.inputs)
     tty = not args.no_progress and sys.stderr.isatty()
-    progress = _Progress(many and tty, trials=args.uncertainty and tty)
+    total = batch.count_files(args.inputs, args.start, args.end) if many and tty else None
+    progress = _Progress(many and tty, trials=args.uncertainty and tty, total=total)
     try:
         summary = batch.run(
             args.inputs, options, say=progress.say, progress=progress.wrap, on_trial=progress.trial

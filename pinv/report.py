@@ -20,6 +20,71 @@ TABLE_HEADER = (
 UNCERTAINTY_HEADER = (
     f"  {'rmsPl':>5s} {'rmsK':>5s} {'prob':>5s} {'mfit':>5s} {'stdr':>5s} {'Kpref':>5s}  q"
 )
+#: what each column of the table means: (column, meaning), for the table's ``columns:``
+#: line and ``seisfoc pinv --help``
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("event", "origin time of the event (its file name when the S-file has none)"),
+    ("format", "Nordic format the event was read in: old or nordic2"),
+    ("npol", "P polarities used"),
+    ("strike dip rake", "PINV's fault plane (deg, Aki & Richards)"),
+    ("strike2 dip2 rake2", "the auxiliary plane"),
+    ("rank", "pseudo-rank of PINV's linear system: 5 = one mechanism, below 5 not unique"),
+    ("good bad", "polarities the solution fits / contradicts"),
+)
+#: the columns ``--uncertainty`` adds (all about PINV's solution; HASH's method)
+UNCERTAINTY_COLUMNS: tuple[tuple[str, str], ...] = (
+    (
+        "rmsPl",
+        "RMS plane uncertainty (deg): mean of the RMS fault-plane and auxiliary-plane "
+        "angles about PINV's planes of the acceptable mechanisms of the perturbed trials",
+    ),
+    ("rmsK", "RMS Kagan angle (deg) of the acceptable mechanisms about PINV's solution"),
+    ("prob", "fraction of the acceptable mechanisms within 30 deg (Kagan) of it"),
+    (
+        "mfit",
+        "misfit: fraction of the polarities contradicted, each weighted by the square root "
+        "of its P radiation (HASH's; 0 best)",
+    ),
+    ("stdr", "station distribution ratio: 0-1, low when the readings lie near nodal planes"),
+    (
+        "Kpref",
+        "Kagan angle (deg) from PINV's solution to the acceptable mechanisms' average "
+        "(large: PINV's linear inversion is biased for this event)",
+    ),
+    (
+        "q",
+        "grade, A best to D: A needs prob > 0.8, rmsPl <= 25, mfit <= 0.15, stdr >= 0.5; "
+        "B 0.6/35/0.2/0.4; C 0.5/45/0.3/0.3; else D",
+    ),
+)
+
+
+def columns_line(uncertainty: bool) -> str:
+    """The one ``columns: ...`` line printed under the table (with the ``--uncertainty``
+    columns when the table has them)."""
+    pairs = COLUMNS + (UNCERTAINTY_COLUMNS if uncertainty else ())
+    return "columns: " + "; ".join(f"{name} = {meaning}" for name, meaning in pairs)
+
+
+def columns_help() -> str:
+    """The column legend of ``seisfoc pinv --help``: one column a line."""
+    import textwrap
+
+    width = max(len(name) for name, _ in COLUMNS + UNCERTAINTY_COLUMNS)
+
+    def entries(pairs: tuple[tuple[str, str], ...]) -> list[str]:
+        indent = " " * (width + 4)
+        return [
+            textwrap.fill(f"  {name:{width}s}  {meaning}", 79, subsequent_indent=indent)
+            for name, meaning in pairs
+        ]
+
+    return "\n".join(
+        ["columns of the table:", *entries(COLUMNS)]
+        + ["with --uncertainty (HASH's method):", *entries(UNCERTAINTY_COLUMNS)]
+    )
+
+
 #: the columns of ``--csv`` (keys of :func:`seisfoc.pinv.program.as_dict`)
 CSV_KEYS = [
     "file",
@@ -78,13 +143,14 @@ def table_row(r: EventResult) -> str:
 
 
 def format_table(results: list[EventResult]) -> str:
-    """The table of ``seisfoc pinv`` (empty when nothing was read: the errors said why)."""
+    """The table of ``seisfoc pinv`` and the line saying what its columns are (empty when
+    nothing was read: the errors said why)."""
     if not results:
         return ""
-    header = TABLE_HEADER
-    if any(r.uncertainty is not None for r in results):
-        header += UNCERTAINTY_HEADER
-    return "\n".join([header, *(table_row(r) for r in results)]) + "\n"
+    uncertainty = any(r.uncertainty is not None for r in results)
+    header = TABLE_HEADER + (UNCERTAINTY_HEADER if uncertainty else "")
+    rows = [header, *(table_row(r) for r in results), columns_line(uncertainty)]
+    return "\n".join(rows) + "\n"
 
 
 def format_json(results: Iterable[EventResult]) -> str:

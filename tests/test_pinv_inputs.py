@@ -59,7 +59,8 @@ def event_text(fmt: str = "old", blank=(), zero=(), minute: int = 0, n: int = 10
 
 
 def _lines(text: str) -> list[str]:
-    return [ln for ln in text.splitlines() if ln.strip()]
+    """The table's lines (without the ``columns:`` legend under it)."""
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("columns: ")]
 
 
 # ----------------------------------------------------------------- drop-in: outputs
@@ -322,7 +323,7 @@ def test_format_is_reported(tmp_path, capsys, fmt):
     row = dict(zip(rows[0].split(","), rows[1].split(","), strict=True))
     assert row["nordic_format"] == fmt
     status, out, _ = _pinv([str(path)], capsys)
-    header, row = out.splitlines()
+    header, row = _lines(out)
     assert header.split()[1] == "format" and row.split()[2] == fmt
 
 

@@ -6,7 +6,8 @@ maps errors to exit codes (a :class:`~seisfoc.errors.SeisfocError` is one line o
 standard error and exit status 1; 2 is argparse's usage error). Each sub-command is a
 module with two functions, ``configure(parser)`` and ``run(args) -> int``, listed in
 :mod:`seisfoc.cli.commands` and imported only when ``seisfoc`` builds its parser. Shared
-option types and groups are in :mod:`seisfoc.cli.options`.
+option types and groups are in :mod:`seisfoc.cli.options`; the parser class, whose usage
+errors name the sub-command and suggest the closest spelling, in :mod:`seisfoc.cli.parser`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from seisfoc.cli.commands import SUBCOMMANDS
+from seisfoc.cli.parser import SeisfocParser
 from seisfoc.errors import SeisfocError
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main", "run_reporting_errors"]
@@ -41,13 +43,15 @@ def _available() -> dict[str, tuple[str, str]]:
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The ``seisfoc`` parser with every available sub-command, and their modules."""
-    parser = argparse.ArgumentParser(
+    parser = SeisfocParser(
         prog="seisfoc",
         description="SEISAN-compatible focal mechanisms and moment tensors.",
     )
     from seisfoc import __version__
 
-    parser.add_argument("--version", action="version", version=f"seisfoc {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"seisfoc {__version__}", help="print the version"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
     for name, (module_name, help_text) in _available().items():

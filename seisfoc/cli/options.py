@@ -116,7 +116,7 @@ def bootstrap_count(text: str) -> int:
 
 
 def time_argument(text: str) -> str:
-    """``--start`` / ``--end``: an ISO date or date and time, as
+    """``--start`` / ``--end``: a year, a month, an ISO date or date and time, as
     :func:`seisfoc.io.nordic.parse_time` reads it; as an end it covers its last unit."""
     from seisfoc.io.nordic import parse_time
 
@@ -168,14 +168,15 @@ def add_time_range(parser: argparse.ArgumentParser) -> None:
         "--start",
         type=time_argument,
         metavar="TIME",
-        help="database: first origin time, inclusive; an ISO date or date and time, "
-        "e.g. 1996-06-01 or 1996-06-01T12:00:00",
+        help="database: first origin time, inclusive: a year (1995), a month (1996-07), "
+        "a date (1996-06-01) or a date and time (1996-06-01T12:00:00)",
     )
     parser.add_argument(
         "--end",
         type=time_argument,
         metavar="TIME",
-        help="database: last origin time, inclusive; a date alone includes that whole day",
+        help="database: last origin time, inclusive; a year, month or date includes the "
+        "whole of it (--end 1996-07: to 1996-07-31 23:59:59)",
     )
 
 
