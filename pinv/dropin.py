@@ -24,7 +24,9 @@ Readings with a blank AIN or CAZ are used as the original uses them (0, or -999 
 Nordic2), with a one-line warning on standard error; the screen text is unchanged. A NaN
 or infinite AIN or CAZ (where the original prints a made-up mechanism) is an error at its
 line and column. ``NORDIC_FORMAT 1.0`` ("both") reads an old-Nordic or Nordic2 hyp.out,
-as SEISAN's general reader does: the first event's polarities.
+as SEISAN's general reader does: the first event's polarities; an old-Nordic composite
+hyp.out is then rewritten in Nordic2 as the original rewrites it
+(:mod:`seisfoc.io.nordic.convert`).
 """
 
 from __future__ import annotations
@@ -165,15 +167,35 @@ def run(cwd: str = ".", out=None) -> int:
     out.write(legacy.events_text(len(events)))
     if len(events) > 1:
         fault_line = legacy.composite_fault_line(sdr, sol.n_inconsistent)
-        # the original rewrites every event's header lines in SEISAN's writing order
-        # (magnitude-only type-1 lines last), old Nordic included (tests/data/bundle
-        # composite_01/02). "both" with old input: the original converts the whole file
-        # to Nordic2; the F-line goes into the old file here (see the README)
-        reorder = not both_old
-        new_data = legacy.rewrite_composite(lines, fault_line, reorder=reorder)
+        if both_old:
+            # "both" with old input: the original rewrites the whole file in Nordic2
+            new_data = _nordic2_composite(lines, fault_line, path)
+        else:
+            # the original rewrites every event's header lines in SEISAN's writing order
+            # (magnitude-only type-1 lines last), old Nordic included (tests/data/bundle
+            # composite_01/02)
+            new_data = legacy.rewrite_composite(lines, fault_line, reorder=True)
         write_atomic(path, new_data)
         out.write(legacy.composite_text(len(events)))
     return 0
+
+
+def _nordic2_composite(lines: list[bytes], fault_line: str, path: str) -> bytes:
+    """The composite hyp.out in Nordic2, as the original rewrites it under 1.0; an event
+    the converter does not convert keeps the whole file in its old layout (F-line
+    inserted), with a warning."""
+    from seisfoc.pinv import legacy
+
+    from seisfoc.io.nordic.convert import ConversionError
+
+    try:
+        return legacy.rewrite_composite_nordic2(lines, fault_line, path)
+    except ConversionError as err:
+        sys.stderr.write(
+            f"pinv: warning: {err}; hyp.out is not converted to Nordic2 and keeps its "
+            "old-Nordic layout (the F-line is inserted)\n"
+        )
+        return legacy.rewrite_composite(lines, fault_line, reorder=False)
 
 
 def main(argv: list[str] | None = None) -> int:

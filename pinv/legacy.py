@@ -246,16 +246,20 @@ def _rewrite_event(
     return head + rest
 
 
+def _file_ending(lines: list[bytes]) -> bytes:
+    """The file's own line ending (that of its first ended line; ``\\n`` when none)."""
+    for ln in lines:
+        if ln.endswith(b"\r\n"):
+            return b"\r\n"
+        if ln.endswith(b"\n"):
+            return b"\n"
+    return b"\n"
+
+
 def rewrite_composite(lines: list[bytes], fault_line: str, reorder: bool) -> bytes:
     """hyp.out with the composite F-line in its first event (Nordic2: every event's header
     lines in SEISAN's writing order, as the original's rewrite leaves them)."""
-    ending = b"\n"
-    for ln in lines:
-        if ln.endswith(b"\r\n"):
-            ending = b"\r\n"
-            break
-        if ln.endswith(b"\n"):
-            break
+    ending = _file_ending(lines)
     new_line = fault_line.encode("latin-1") + ending
     events = split_events(lines)
     out: list[bytes] = []
@@ -266,3 +270,43 @@ def rewrite_composite(lines: list[bytes], fault_line: str, reorder: bool) -> byt
         pos = stop
     out.extend(lines[pos:])
     return b"".join(out)
+
+
+def rewrite_composite_nordic2(lines: list[bytes], fault_line: str, path=None) -> bytes:
+    """hyp.out rewritten in Nordic2 with the composite F-line, as the original rewrites an
+    old-Nordic composite under ``NORDIC_FORMAT 1.0``: every old event converted by SEISAN's
+    event writer (:func:`seisfoc.io.nordic.convert.convert_event`; a Nordic2 event is kept),
+    the F-line in the first event just before its type-7 line (an earlier PINV F-line is
+    replaced: the original adds a duplicate), then the header lines holding only
+    magnitudes moved before the type-7 line as SEISAN's reader moves them
+    (:func:`~seisfoc.io.nordic.convert.magnitude_lines_last`). Lines are 80 columns, each
+    event ends with a blank line, and the file's own line ending is kept.
+
+    Raises :class:`~seisfoc.io.nordic.convert.ConversionError` (naming the line of the
+    file) for an event the converter does not convert; the caller keeps the old layout.
+    """
+    from seisfoc.io.nordic import convert
+
+    ending = _file_ending(lines)
+    new_line = fault_line.encode("latin-1")
+    out: list[bytes] = []
+    for index, (start, stop) in enumerate(split_events(lines)):
+        fmt = event_format(lines, start, stop)
+        if fmt == NORDIC2:  # read as it is and written back in 80 columns
+            event = [body(ln)[:80] for ln in lines[start:stop] if not ln.isspace()]
+            event.append(b" " * 80)
+        else:
+            try:
+                event = convert.convert_event(lines[start:stop], fmt)
+            except convert.ConversionError as err:
+                line = None if err.line is None else start + err.line
+                raise convert.ConversionError(err.message, path, line, err.column) from None
+        if index == 0:
+            replaced = [k for k, ln in enumerate(event) if ln[70:80] == b"PINV     F"]
+            if replaced:
+                event[replaced[0]] = new_line
+            else:
+                at = next(k for k, ln in enumerate(event) if ln[79:80] == b"7")
+                event.insert(at, new_line)
+        out.extend(convert.magnitude_lines_last(event))
+    return b"".join(ln + ending for ln in out)

@@ -70,6 +70,8 @@ def _cases():
     )
     zero = ref / "edge" / "zero_polarities"
     cases.append(("edge/zero_polarities", zero / "hyp.out", zero, 0.0, "pinv.screen"))
+    both = ref / "edge" / "format_both" / "single_old"
+    cases.append(("edge/format_both/single_old", both / "hyp.out.before", both, 1.0, "pinv.screen"))
     return cases
 
 
@@ -114,8 +116,9 @@ def test_reference_run(case, tmp_path, reference_dir):
 
 
 #: The documented counts (README, Drop-in): single runs matched of all single runs, and
-#: composite runs matched (composite_nordic1 runs 1 and 2, composite_nordic2).
-SINGLE_RUNS, SINGLE_MATCHED, COMPOSITE_RUNS = 44, 42, 3
+#: composite runs matched (composite_nordic1 runs 1 and 2, composite_nordic2,
+#: format_both/composite_old).
+SINGLE_RUNS, SINGLE_MATCHED, COMPOSITE_RUNS = 45, 43, 4
 
 
 def _composite_matches(reference_dir: Path) -> int:
@@ -134,14 +137,18 @@ def _composite_matches(reference_dir: Path) -> int:
                 and (tmp / "hyp.out").read_bytes() == (ref / after).read_bytes()
                 and (run == "run1" or not _compare(tmp, ref, f"pinv.screen.{run}", screen))
             )
-    ref = reference_dir / "edge" / "composite_nordic2"
-    with _tmpdir(reference_dir) as tmp:
-        shutil.copyfile(ref / "hyp.out.before", tmp / "hyp.out")
-        shutil.copyfile(ref / "SEISAN.DEF", tmp / "SEISAN.DEF")
-        _, screen = _run(tmp)
-        matched += not _compare(tmp, ref, "pinv.screen", screen) and (
-            (tmp / "hyp.out").read_bytes() == (ref / "hyp.out.after").read_bytes()
-        )
+    # composite_old: NORDIC_FORMAT 1.0, hyp.out rewritten in Nordic2
+    for ref in (
+        reference_dir / "edge" / "composite_nordic2",
+        reference_dir / "edge" / "format_both" / "composite_old",
+    ):
+        with _tmpdir(reference_dir) as tmp:
+            shutil.copyfile(ref / "hyp.out.before", tmp / "hyp.out")
+            shutil.copyfile(ref / "SEISAN.DEF", tmp / "SEISAN.DEF")
+            _, screen = _run(tmp)
+            matched += not _compare(tmp, ref, "pinv.screen", screen) and (
+                (tmp / "hyp.out").read_bytes() == (ref / "hyp.out.after").read_bytes()
+            )
     return matched
 
 

@@ -3,8 +3,9 @@
 With 1.0 SEISAN reads hyp.out through its general event reader, which takes old Nordic
 as well as Nordic2 (FORMATS.md section 1). ``../shared/reference/edge/format_both`` holds
 the original's runs on old-Nordic input under 1.0: one event (13 polarities) and a
-two-event composite (the first event's 12 polarities, 2 events reported). The drop-in
-used to read 1.0 as "Nordic2 only" and printed ILL=30000 for both.
+two-event composite (the first event's 12 polarities, 2 events reported, hyp.out
+rewritten in Nordic2). The drop-in used to read 1.0 as "Nordic2 only" and printed
+ILL=30000 for both, and then kept the composite's old layout.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from seisfoc.pinv import dropin, legacy
+from seisfoc.pinv import dropin
 
 CASES = ["single_old", "composite_old"]
 
@@ -38,22 +39,57 @@ def test_format_both_matches_original(case, tmp_path, reference_dir):
 
 
 def test_format_both_composite_fline(tmp_path, reference_dir):
-    """The composite F-line written into hyp.out's first event is the original's line.
-    (The original also converts the rest of hyp.out to Nordic2; the drop-in keeps the
-    input's layout: documented in the README.)"""
+    """The original's whole rewritten hyp.out, byte for byte: both events converted to
+    Nordic2 by SEISAN's event writer (seisfoc.io.nordic.convert), the composite F-line in
+    the first event before its magnitude-only type-1 lines."""
+    ref = reference_dir / "edge" / "format_both" / "composite_old"
+    assert _run(ref, tmp_path)[0] == 0
+    assert (tmp_path / "hyp.out").read_bytes() == (ref / "hyp.out.after").read_bytes()
+
+
+def test_format_both_composite_second_run(tmp_path, reference_dir):
+    """A second run reads the now-Nordic2 hyp.out (first event only, as the original) and
+    replaces its F-line instead of adding one: the same file again."""
     ref = reference_dir / "edge" / "format_both" / "composite_old"
     _run(ref, tmp_path)
-    ours = [
-        ln for ln in (tmp_path / "hyp.out").read_bytes().splitlines() if ln[70:80] == b"PINV     F"
+    out = io.StringIO()
+    assert dropin.run(str(tmp_path), out=out) == 0
+    assert (tmp_path / "hyp.out").read_bytes() == (ref / "hyp.out.after").read_bytes()
+    assert (tmp_path / "pinv.out").read_bytes() == (ref / "pinv.out").read_bytes()
+
+
+def test_format_both_composite_keeps_crlf(tmp_path, reference_dir):
+    """A hyp.out with CR LF line endings is rewritten with CR LF (the same lines)."""
+    ref = reference_dir / "edge" / "format_both" / "composite_old"
+    before = (ref / "hyp.out.before").read_bytes().replace(b"\n", b"\r\n")
+    (tmp_path / "hyp.out").write_bytes(before)
+    shutil.copyfile(ref / "SEISAN.DEF", tmp_path / "SEISAN.DEF")
+    assert dropin.run(str(tmp_path), out=io.StringIO()) == 0
+    after = (ref / "hyp.out.after").read_bytes().replace(b"\n", b"\r\n")
+    assert (tmp_path / "hyp.out").read_bytes() == after
+
+
+def test_format_both_unconvertible_keeps_old_layout(tmp_path, reference_dir, capsys):
+    """An event the converter does not convert (a moment-tensor pair): hyp.out keeps its
+    old layout with the F-line inserted, a warning names the line; the screen, pinv.out
+    and fps.out are the original's."""
+    ref = reference_dir / "edge" / "format_both" / "composite_old"
+    lines = (ref / "hyp.out.before").read_bytes().splitlines(keepends=True)
+    mt = [
+        b" 1999 0529 0031 43.8 L  62.199   4.601 15.0  BER        3.3WBER         FOCMEC M\n",
+        b" MT  1.000 -0.500 -0.500  0.000  0.000  0.000 BER   S 14 1.0e+14        FOCMEC M\n",
     ]
-    theirs = [
-        ln for ln in (ref / "hyp.out.after").read_bytes().splitlines() if ln[70:80] == b"PINV     F"
-    ]
-    assert ours == theirs and len(ours) == 1
-    events = legacy.split_events(legacy.split_lines((tmp_path / "hyp.out").read_bytes()))
-    assert len(events) == 2
-    first_event = (tmp_path / "hyp.out").read_bytes().splitlines()[slice(*events[0])]
-    assert theirs[0] in first_event
+    before = b"".join(lines[:1] + mt + lines[1:])
+    (tmp_path / "hyp.out").write_bytes(before)
+    shutil.copyfile(ref / "SEISAN.DEF", tmp_path / "SEISAN.DEF")
+    out = io.StringIO()
+    assert dropin.run(str(tmp_path), out=out) == 0
+    assert out.getvalue() == (ref / "pinv.screen").read_text()
+    err = capsys.readouterr().err
+    assert "line 2" in err and "moment-tensor" in err and "old-Nordic layout" in err
+    after = (tmp_path / "hyp.out").read_bytes()
+    fline = [ln for ln in after.splitlines() if ln[70:80] == b"PINV     F"]
+    assert len(fline) == 1 and after.replace(fline[0] + b"\n", b"") == before
 
 
 def test_format_both_reads_nordic2_too(tmp_path, reference_dir):
