@@ -203,7 +203,12 @@ def _value(text: str, kind: str, decimals: int = 0):
         v = parse_real(text, decimals, d_exponent=True)
     except FieldError:
         raise _Stop from None
-    return 0.0 if v is None else _F32(v)
+    if v is None:
+        return 0.0
+    v = _F32(v)
+    if math.isinf(v):  # beyond REAL*4: Fortran's read fails
+        raise _Stop
+    return v
 
 
 def _read_fields(target, line: str, fields) -> bool:
@@ -451,7 +456,11 @@ def _listed(text: str) -> float | None:
         value = parse_real(item[0], d_exponent=True)
     except FieldError:
         raise _Stop from None
-    return None if value is None else _F32(value)
+    if value is None:
+        return None
+    if math.isinf(_F32(value)):
+        raise _Stop
+    return _F32(value)
 
 
 #: Nordic2 spectral line (type S): attribute, first and last column, read list-directed
