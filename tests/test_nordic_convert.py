@@ -242,3 +242,16 @@ def test_not_converted_is_an_error_with_its_line():
     with pytest.raises(convert.ConversionError) as err:
         convert.convert_event([HEADER[:21] + "X" + HEADER[22:]])
     assert err.value.line == 1 and err.value.column == 22
+
+
+def test_type5_becomes_comment_and_locality_kept():
+    """A type-5 line becomes a comment with ``old error`` in columns 2-10; a LOCALITY
+    comment is written after the spectral lines; types 8, 9 and A are dropped (as in the
+    composite_old oracle)."""
+    five = " XXXXXXXXX       8.1     0.0     0.4   41.8".ljust(79) + "5"
+    locality = " LOCALITY: Bergen".ljust(79) + "3"
+    eight = " 741.155 1395.311 D D*D  14 80 285 1 0.38  5.3  3.0".ljust(79) + "8"
+    out = [ln.decode() for ln in convert.convert_event([HEADER, five, eight, locality, HELP_OLD])]
+    assert out[1] == locality
+    assert out[2] == " old error       8.1     0.0     0.4   41.8".ljust(79) + "3"
+    assert out[3] == convert.HELP_LINE and len(out) == 5

@@ -759,7 +759,7 @@ def _read_event(raw: list[str], fmt: int) -> _Event:
         elif t == "2":
             ev.macroseismic.append(line)
         elif t in "35":
-            ev.comments.append(line if t == "3" else " old error" + line[10:79] + "3")
+            ev.comments.append(line if t == "3" else line[0] + "old error" + line[10:79] + "3")
         i += 1
     _attach_high_accuracy(ev, head)
     _attach_errors(ev, head)
