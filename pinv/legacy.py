@@ -282,8 +282,25 @@ def rewrite_composite_nordic2(lines: list[bytes], fault_line: str, path=None) ->
     (:func:`~seisfoc.io.nordic.convert.magnitude_lines_last`). Lines are 80 columns, each
     event ends with a blank line, and the file's own line ending is kept.
 
-    Raises :class:`~seisfoc.io.nordic.convert.ConversionError` (naming the line of the
-    file) for an event the converter does not convert; the caller keeps the old layout.
+    Parameters
+    ----------
+    lines
+        hyp.out's lines with their endings (:func:`split_lines`).
+    fault_line
+        The 80-column composite F-line (:func:`composite_fault_line`).
+    path
+        hyp.out, for messages.
+
+    Returns
+    -------
+    bytes
+        The new content of hyp.out.
+
+    Raises
+    ------
+    seisfoc.io.nordic.convert.ConversionError
+        For an event the converter does not convert, naming the line of the file; the
+        caller keeps the old layout.
     """
     from seisfoc.io.nordic import convert
 

@@ -38,6 +38,13 @@ A Nordic2 event is read the same way (its ``AV-SD`` and ``S`` spectral lines, it
 lines with amplitude, coda and back-azimuth on their own lines) and written back: phase
 lines SEISAN leaves unchanged come out unchanged (``reference/sfiles/TEST13_``).
 
+Numbers are read with the suite's one Fortran field reader
+(:mod:`seisfoc.io.fortran_fields`) using SEISAN's edit descriptors, and written with its
+writer in single precision. Where SEISAN's reader differs from
+:mod:`seisfoc.io.nordic.fields` (the test for a long phase name, AIN read ``F3.0`` from
+columns 58-60, a blank residual read as 0 when a weight follows, what is a seismic phase),
+SEISAN's rule is the one applied here, as the output must be the original's.
+
 Not converted (:class:`ConversionError`, the caller keeps the old layout): a moment-tensor
 pair (type M), and any field SEISAN's reader would stop on (a type-1 line it cannot read,
 a phase time that is no number). Only the standard library is used (the drop-in imports
@@ -232,7 +239,19 @@ def _read_fields(target, line: str, fields) -> bool:
 
 
 def phase_ok(phase: str) -> bool:
-    """SEISAN's test for a seismic phase name (not an amplitude, ``END`` or ``BAZ``)."""
+    """SEISAN's test for a seismic phase name (not an amplitude, ``END`` or ``BAZ``).
+
+    Parameters
+    ----------
+    phase
+        The phase name (up to 8 characters, as in Nordic2 columns 17-24).
+
+    Returns
+    -------
+    bool
+        True for a name starting with ``P p S s L G R H T x r t E`` or ``I`` followed by a
+        blank, ``p``, ``s`` or ``r``, unless it starts with ``BAZ`` or ``END``.
+    """
     phase = phase.ljust(8)
     if phase[:3] in ("BAZ", "END"):
         return False
