@@ -274,12 +274,14 @@ def rewrite_composite(lines: list[bytes], fault_line: str, reorder: bool) -> byt
 
 def rewrite_composite_nordic2(lines: list[bytes], fault_line: str, path=None) -> bytes:
     """hyp.out rewritten in Nordic2 with the composite F-line, as the original rewrites an
-    old-Nordic composite under ``NORDIC_FORMAT 1.0``: every old event converted by SEISAN's
-    event writer (:func:`seisfoc.io.nordic.convert.convert_event`; a Nordic2 event is kept),
-    the F-line in the first event just before its type-7 line (an earlier PINV F-line is
-    replaced: the original adds a duplicate), then the header lines holding only
-    magnitudes moved before the type-7 line as SEISAN's reader moves them
-    (:func:`~seisfoc.io.nordic.convert.magnitude_lines_last`). Lines are 80 columns, each
+    old-Nordic composite under ``NORDIC_FORMAT 1.0``: every event read as SEISAN's reader
+    reads it (an old one converted by its event writer,
+    :func:`seisfoc.io.nordic.convert.convert_event`; a Nordic2 one kept with its header
+    lines holding only magnitudes moved before the type-7 line,
+    :func:`~seisfoc.io.nordic.convert.magnitude_lines_last`), the F-line in the first
+    event just before its type-7 line (an earlier PINV F-line is replaced: the original
+    adds a duplicate), then the magnitude lines moved once more, as the original's second
+    read of its temporary file moves them. Lines are 80 columns, each
     event ends with a blank line, and the file's own line ending is kept.
 
     Parameters
@@ -309,9 +311,9 @@ def rewrite_composite_nordic2(lines: list[bytes], fault_line: str, path=None) ->
     out: list[bytes] = []
     for index, (start, stop) in enumerate(split_events(lines)):
         fmt = event_format(lines, start, stop)
-        if fmt == NORDIC2:  # read as it is and written back in 80 columns
+        if fmt == NORDIC2:  # kept, in 80 columns, as SEISAN's reader leaves it
             event = [body(ln)[:80] for ln in lines[start:stop] if not ln.isspace()]
-            event.append(b" " * 80)
+            event = convert.magnitude_lines_last(event + [b" " * 80])
         else:
             try:
                 event = convert.convert_event(lines[start:stop], fmt)

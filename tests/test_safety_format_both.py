@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from seisfoc.pinv import dropin
+from seisfoc.pinv import dropin, legacy
 
 CASES = ["single_old", "composite_old"]
 
@@ -111,3 +111,14 @@ def test_format_zero_still_refuses_nordic2(tmp_path, reference_dir):
     out = io.StringIO()
     assert dropin.run(str(tmp_path), out=out) == 0
     assert out.getvalue() == (n2 / "pinv.screen.NORDIC_FORMAT0").read_text()
+
+
+def test_nordic2_events_kept_by_the_both_rewrite(reference_dir):
+    """The 1.0 rewrite keeps a Nordic2 event as SEISAN's two reads leave it (magnitude-only
+    type-1 lines moved twice: back in their order, after the F-line): the original's
+    composite_nordic2 run (NORDIC_FORMAT 1.0, Nordic2 input) to the byte."""
+    ref = reference_dir / "edge" / "composite_nordic2"
+    after = (ref / "hyp.out.after").read_bytes()
+    (fline,) = [ln for ln in after.splitlines() if ln[70:80] == b"PINV     F"]
+    lines = legacy.split_lines((ref / "hyp.out.before").read_bytes())
+    assert legacy.rewrite_composite_nordic2(lines, fline.decode()) == after
