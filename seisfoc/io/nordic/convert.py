@@ -875,18 +875,28 @@ def _i22(value: int) -> str:
     return f"{value:02d}" if 0 <= value <= 99 else "**"
 
 
+def _put_date_time(ln: _Line, h: _Hypocentre, zero_padded: bool) -> None:
+    """Year, month, day, hour and minute of a type-1 line (``i4.4``, ``i2.2``) or an H
+    line (``i4``, ``i2``); the month and day when above 0, hour and minute when not
+    negative."""
+    if h.year > 0:
+        ln.put(2, 5, f"{h.year:04d}" if zero_padded and h.year <= 9999 else fortran_i(h.year, 4))
+    for value, first, floor in ((h.month, 7, 1), (h.day, 9, 1), (h.hour, 12, 0), (h.minute, 14, 0)):
+        if value >= floor:
+            ln.put(first, first + 1, _i22(value) if zero_padded else fortran_i(value, 2))
+
+
+def _put_magnitudes(ln: _Line, magnitudes: list) -> None:
+    """Three magnitudes (value ``f4.1``, type, agency) in columns 56-79, those above -100."""
+    for (value, kind, agency), first in zip(magnitudes, (56, 64, 72), strict=True):
+        if value > -100.0:
+            ln.put(first, first + 7, _f(value, 4, 1) + kind + agency)
+
+
 def _write_header(h: _Hypocentre) -> str:
     ln = _Line("1")
-    if h.year > 0:
-        ln.put(2, 5, f"{h.year:04d}" if h.year <= 9999 else "****")
-    for value, first, floor in (
-        (h.month, 7, 1),
-        (h.day, 9, 1),
-        (h.hour, 12, 0),
-        (h.minute, 14, 0),
-    ):
-        if value >= floor:
-            ln.put(first, first + 1, _i22(value))
+    _put_date_time(ln, h, zero_padded=True)
+    for first in (7, 9, 12, 14):
         ln.zero_fill(first)
     if h.second >= 0.0:
         ln.put(17, 20, _f(h.second, 4, 1))
@@ -913,40 +923,26 @@ def _write_header(h: _Hypocentre) -> str:
             ln.put(53, 55, _f(rms, 3, 2))
         else:
             ln.put(52, 55, _f(rms, 4, 1))
-    for k, first in enumerate((56, 64, 72)):
-        value, kind, agency = h.magnitudes[k]
-        if value > -100.0:
-            ln.put(first, first + 7, _f(value, 4, 1) + kind + agency)
+    _put_magnitudes(ln, h.magnitudes[:3])
     return ln.text()
 
 
 def _write_extra_magnitudes(h: _Hypocentre) -> str:
     ln = _Line("1")
-    if h.year > 0:
-        ln.put(2, 5, f"{h.year:04d}")
-    for value, first, floor in ((h.month, 7, 1), (h.day, 9, 1), (h.hour, 12, 0), (h.minute, 14, 0)):
-        if value >= floor:
-            ln.put(first, first + 1, _i22(value))
+    _put_date_time(ln, h, zero_padded=True)
     if h.second >= 0.0:
         ln.put(17, 20, _f(h.second, 4, 1))
         ln.zero_fill(17)
     ln.put(21, 23, h.model + h.distance_id + h.event_type)
     ln.put(11, 11, h.fix_time)
     ln.put(46, 48, h.agency)
-    for k, first in enumerate((56, 64, 72)):
-        value, kind, agency = h.magnitudes[k + 3]
-        if value > -100.0:
-            ln.put(first, first + 7, _f(value, 4, 1) + kind + agency)
+    _put_magnitudes(ln, h.magnitudes[3:])
     return ln.text()
 
 
 def _write_high_accuracy(h: _Hypocentre) -> str:
     ln = _Line("H")
-    if h.year > 0:
-        ln.put(2, 5, fortran_i(h.year, 4))
-    for value, first, floor in ((h.month, 7, 1), (h.day, 9, 1), (h.hour, 12, 0), (h.minute, 14, 0)):
-        if value >= floor:
-            ln.put(first, first + 1, fortran_i(value, 2))
+    _put_date_time(ln, h, zero_padded=False)
     if h.second >= 0.0:
         ln.put(17, 22, _f(h.second, 6, 3))
     if h.latitude != _UNSET:
