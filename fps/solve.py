@@ -200,6 +200,27 @@ def gaps(takeoff_deg, azimuth_deg) -> tuple[float, float]:
     return az_gap, to_gap
 
 
+def _dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b.T`` in blocks of columns: the matrices here are a dozen by thousands, where
+    a threaded BLAS call costs more CPU than it saves (two threads took twice the CPU time
+    of one); blocks this small stay on one thread."""
+    out = np.empty((a.shape[0], b.shape[0]), dtype=np.result_type(a, b))
+    for k in range(0, b.shape[0], _BLOCK):
+        np.matmul(a, b[k : k + _BLOCK].T, out=out[:, k : k + _BLOCK])
+    return out
+
+
+def _row_sums(inside: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``inside @ w`` (the weight inside each candidate cluster) in the same blocks."""
+    out = np.zeros(inside.shape[0], dtype=w.dtype)
+    for k in range(0, w.size, _BLOCK):
+        out += inside[:, k : k + _BLOCK].astype(w.dtype) @ w[k : k + _BLOCK]
+    return out
+
+
+_BLOCK = 512
+
+
 def _kagan_rows(t, b, p, centre, rows):
     """Kagan angles (deg) from grid mechanism ``centre`` to the grid mechanisms ``rows``."""
     dt, db, dp = t[rows] @ t[centre], b[rows] @ b[centre], p[rows] @ p[centre]
@@ -252,13 +273,13 @@ def _clusters(index, counts, s: Settings):
         # Kagan angle <= cluster_deg  <=>  largest frame trace >= 1 + 2 cos(cluster_deg);
         # single precision is ample for a membership test
         ft, fb, fp = t32[left], b32[left], p32[left]
-        dt, db, dp = ft[top] @ ft.T, fb[top] @ fb.T, fp[top] @ fp.T
+        dt, db, dp = _dots(ft[top], ft), _dots(fb[top], fb), _dots(fp[top], fp)
         limit = np.float32(1.0 + 2.0 * math.cos(math.radians(s.cluster_deg)))
         inside = dt + db + dp >= limit
         inside |= dt - db - dp >= limit
         inside |= db - dt - dp >= limit
         inside |= dp - dt - db >= limit
-        best = int(np.argmax(inside @ w.astype(np.float32)))
+        best = int(np.argmax(_row_sums(inside, w.astype(np.float32))))
         members = np.flatnonzero(left)[inside[best]]
         mrows, mw = index[members], counts[members]
         top_member = int(np.argmax(mw))  # the cluster's most probable mechanism

@@ -252,3 +252,14 @@ def test_pool_and_top_equal_a_full_stable_sort():
             cum = np.cumsum(w[order])
             m = int(np.searchsorted(cum, S._POOL_MASS * cum[-1])) + 1
             assert np.array_equal(S._pool(w), np.sort(order[:m]))
+
+
+def test_blocked_products_equal_plain_ones():
+    rng = np.random.default_rng(3)
+    for n in (1, 511, 512, 513, 5000):
+        a = rng.random((12, 3)).astype(np.float32)
+        b = rng.random((n, 3)).astype(np.float32)
+        np.testing.assert_allclose(S._dots(a, b), a @ b.T, rtol=1e-6)
+        inside = rng.random((12, n)) < 0.4
+        w = rng.random(n).astype(np.float32)
+        np.testing.assert_allclose(S._row_sums(inside, w), inside @ w, rtol=1e-5)
