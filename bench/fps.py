@@ -19,7 +19,8 @@ SKHASH pins numpy<2, so it runs in its own virtual environment (``--skhash-venv`
 default /tmp/skhash-venv, made with ``python -m venv`` and ``pip install skhash`` when
 missing) through its control file; without it the SKHASH columns say why.
 
-    python bench/fps.py [--events 240] [--seed 1] [--trials 100] [--no-skhash]
+    python bench/fps.py [--events 240] [--seed 1] [--trials 100] [--takeoff-range 0 150]
+                        [--no-skhash]
 """
 
 from __future__ import annotations
@@ -62,13 +63,15 @@ def random_mechanism(rng) -> tuple[float, float, float]:
     return float(p.strike), float(p.dip), float(p.rake)
 
 
-def make_events(n_events: int, seed: int):
+def make_events(n_events: int, seed: int, takeoff_range=(0.0, 150.0)):
+    lo, hi = takeoff_range
     rng = np.random.default_rng(seed)
     events = []
     for i in range(n_events):
         sdr = random_mechanism(rng)
         n = int(rng.integers(5, 41))
-        takeoff = np.degrees(np.arccos(rng.uniform(np.cos(np.radians(150.0)), 1.0, n)))
+        cos_range = np.cos(np.radians(hi)), np.cos(np.radians(lo))
+        takeoff = np.degrees(np.arccos(rng.uniform(*cos_range, n)))
         azimuth = rng.uniform(0.0, 360.0, n)
         amp = p_radiation(*sdr, takeoff, azimuth)
         pol = np.where(amp >= 0.0, 1.0, -1.0)
@@ -176,11 +179,19 @@ def main(argv=None) -> int:
     ap.add_argument("--events", type=int, default=240)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--trials", type=int, default=100)
+    ap.add_argument(
+        "--takeoff-range",
+        type=float,
+        nargs=2,
+        default=(0.0, 150.0),
+        metavar=("LO", "HI"),
+        help="take-off angles of the rays, uniform in cos between LO and HI deg",
+    )
     ap.add_argument("--no-skhash", action="store_true")
     ap.add_argument("--skhash-venv", default="/tmp/skhash-venv")
     args = ap.parse_args(argv)
 
-    events = make_events(args.events, args.seed)
+    events = make_events(args.events, args.seed, tuple(args.takeoff_range))
     settings = Settings(n_trials=args.trials, min_polarities=5)
     rows = []
     t0, c0 = time.perf_counter(), time.process_time()
