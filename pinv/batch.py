@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from seisfoc.pinv import program
-
 from seisfoc.errors import InversionError, SeisfocError
 from seisfoc.io import nordic
 from seisfoc.polarity.pinv_solver import RCOND
+
+from . import program
 
 Say = Callable[[str], None]
 
@@ -234,11 +234,8 @@ def run(
     agency = options.agency if options.agency is not None else program.station0_agency()
     agency_by_folder: dict[str, str] = {}  # without an agency: each S-file folder's
     summary = RunSummary(many=has_database(inputs), agency=agency)
-    files: Iterable[list[tuple[int, Any, bool]]] = iter_files(
-        inputs, options.start, options.end, options.nordic_format
-    )
-    if progress is not None:
-        files = progress(files)  # type: ignore[arg-type]
+    read = iter_files(inputs, options.start, options.end, options.nordic_format)
+    files: Iterable[list[tuple[int, Any, bool]]] = read if progress is None else progress(read)
     items = (item for group in files for item in group)
 
     def fail(err: SeisfocError, in_database: bool) -> None:
@@ -275,9 +272,9 @@ def run(
         if r.skipped_blank:
             lines = ", ".join(str(n) for n in r.skipped_blank)
             r.message = f"skipped blank AIN/CAZ on line(s) {lines}"
-        if mode == "seisan" and r.selection.blank_angles:
-            note = program.legacy.blank_angles_note(r.selection.blank_angles, r.nordic_format)
-            say(f"seisfoc pinv: warning: {r.path or r.label}: {note}")
+        if mode == "seisan" and r.selection.blank_angles and r.nordic_format is not None:
+            blank = program.legacy.blank_angles_note(r.selection.blank_angles, r.nordic_format)
+            say(f"seisfoc pinv: warning: {r.path or r.label}: {blank}")
         if r.solution is not None and mode == "modern" and r.solution.pseudorank < 5:
             _note(r, f"warning: rank {r.solution.pseudorank} < 5, mechanism not unique")
         if write:

@@ -50,7 +50,7 @@ __all__ = ["NORDIC_FORMATS", "configure", "run"]
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``seisfoc pinv``."""
-    from seisfoc.pinv.report import columns_help
+    from .report import columns_help
 
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = columns_help()
@@ -186,9 +186,9 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``seisfoc pinv``; returns the exit status (1 when anything failed)."""
-    from seisfoc.pinv import batch, report
-
     from seisfoc.errors import SeisfocError
+
+    from . import batch, report
 
     # no option but --write ever writes an S-file, and none changes the mode silently
     if args.prime and not args.write:
@@ -243,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
         batch.plot(results, args.plot, labels=args.plot_labels, projection=args.projection,
                    say=progress.say)  # fmt: skip
     if args.quakeml:
-        from seisfoc.pinv.quakeml import write_quakeml
+        from .quakeml import write_quakeml
 
         try:
             write_quakeml(args.quakeml, results, summary.events, agency=summary.agency)

@@ -18,11 +18,11 @@ import json
 import os
 import shutil
 
-from seisfoc.pinv import program
-
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
 from seisfoc.io import nordic
+
+from . import program
 
 
 def example_folder() -> str:

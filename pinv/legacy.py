@@ -43,7 +43,7 @@ class Selection:
     station: list[str] = field(default_factory=list)
     blank_angles: list[int] = field(default_factory=list)  #: line numbers with blank AIN/CAZ
 
-    def arrays(self):
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return (
             np.asarray(self.polarity, dtype=np.float64),
             np.asarray(self.takeoff_deg, dtype=np.float64),

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from seisfoc.pinv import legacy
 
 from seisfoc.errors import InversionError, SeisfocError
 from seisfoc.io import nordic
@@ -25,8 +24,10 @@ from seisfoc.polarity import readings as polarity_readings
 from seisfoc.polarity.pinv_solver import RCOND, PinvSolution, solve
 from seisfoc.polarity.readings import event_label
 
+from . import legacy
+
 if TYPE_CHECKING:
-    from seisfoc.pinv.uncertainty import Uncertainty
+    from .uncertainty import Uncertainty
 
 COMPRESSION = {"C": 1.0, "U": 1.0, "+": 1.0}
 DILATATION = {"D": -1.0, "-": -1.0}
@@ -113,7 +114,7 @@ def solve_event(
         return result
     result.solution = solve(*sel.arrays(), mode=mode, rcond=rcond)
     if uncertainty and len(sel) >= 2:
-        from seisfoc.pinv.uncertainty import estimate
+        from .uncertainty import estimate
 
         result.uncertainty = estimate(
             *sel.arrays(),
@@ -188,7 +189,7 @@ def write_result(
 def as_dict(result: EventResult) -> dict[str, Any]:
     """Everything of a result, JSON-ready (the keys of ``--json`` and ``--csv``)."""
     sol = result.solution
-    d = {
+    d: dict[str, Any] = {
         "file": result.path,
         "event": result.label,
         "n_polarities": len(result.selection),

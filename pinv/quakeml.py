@@ -32,10 +32,10 @@ ObsPy is imported inside the functions.
 from __future__ import annotations
 
 import numpy as np
-from seisfoc.pinv import program
 
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
+from seisfoc.io import nordic
 from seisfoc.io.quakeml import (
     event_key,
     event_with_mechanism,
@@ -46,10 +46,18 @@ from seisfoc.io.quakeml import (
 )
 from seisfoc.plotting import azimuthal_gap
 
+from . import program
+
 METHOD_ID = "smi:seisfoc/method/PINV"
 
 
-def focal_mechanism_event(result, event=None, *, agency: str = "", creation_time=None):
+def focal_mechanism_event(
+    result: program.EventResult,
+    event: nordic.Event | None = None,
+    *,
+    agency: str = "",
+    creation_time=None,
+):
     """ObsPy ``Event`` with the solution of ``result`` (a solved ``program.EventResult``);
     ``event`` is the ``seisfoc.nordic.Event`` it came from (for the origin)."""
     from obspy import UTCDateTime

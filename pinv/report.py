@@ -9,9 +9,9 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from seisfoc.pinv.program import EventResult, as_dict
-
 from seisfoc.fileio import json_text
+
+from .program import EventResult, as_dict
 
 TABLE_HEADER = (
     f"{'event':22s} {'format':7s} {'npol':>4s} {'strike':>7s} {'dip':>5s} {'rake':>7s}  "

@@ -254,13 +254,13 @@ def acceptable_pool(
                 "more polarities"
             )
     first = sets[0]
-    pool = gridsearch.AcceptableSet(
-        *(np.concatenate([s[i] for s in sets]) for i in range(6)),
-        first.min_misfit,
-        first.max_misfit,
-        first.step_deg,
-        first.grid,
-        first.n_grid,
+    pool = first._replace(
+        strike=np.concatenate([s.strike for s in sets]),
+        dip=np.concatenate([s.dip for s in sets]),
+        rake=np.concatenate([s.rake for s in sets]),
+        misfit=np.concatenate([s.misfit for s in sets]),
+        stdr=np.concatenate([s.stdr for s in sets]),
+        grid_param=np.concatenate([s.grid_param for s in sets]),
     )
     return pool, first, (allowance, floor), rng
 
@@ -358,9 +358,9 @@ def estimate(
         data_min_misfit=first.min_misfit,
         allowance=allowance,
         misfit_floor=floor,
-        preferred_strike=best.strike,
-        preferred_dip=best.dip,
-        preferred_rake=best.rake,
+        preferred_strike=float(best.strike),
+        preferred_dip=float(best.dip),
+        preferred_rake=float(best.rake),
         kagan_to_preferred=kagan_best,
         close_deg=close_deg,
         step_deg=step_deg,
