@@ -276,6 +276,53 @@ contains
   !> when its misfit <= max(trial_min(t) + allowance, floor_misfit) + slack_misfit.
   !> counts(k) is the number of trials that accept grid mechanism k (grid order, as
   !> scan_grid), misfit0 and stdr0 those of trial 1 (usually the unperturbed data).
+  !> Misfits of all inner angles of one outer grid point, stopping early once every one of
+  !> them exceeds bound (they only grow: weights are >= 0). After an early stop mis holds
+  !> partial sums, each already > bound.
+  pure subroutine outer_misfit_bounded(kind, x, y, z, c, s, polarity, gamma, weight, nodal_threshold, &
+                                       bound, misfit)
+    integer, intent(in) :: kind
+    real(dp), intent(in) :: x(3), y(3), z(3), c(:), s(:), polarity(:), gamma(:, :), weight(:)
+    real(dp), intent(in) :: nodal_threshold, bound
+    real(dp), intent(out) :: misfit(:)
+    real(dp) :: xg, yg, zg, a, pw
+    integer :: j, k
+    integer, parameter :: check_every = 4
+    misfit = 0.0_dp
+    do j = 1, size(polarity)
+      xg = dot_product(x, gamma(:, j))
+      yg = dot_product(y, gamma(:, j))
+      pw = weight(j)
+      if (kind == GRID_SDR) then
+        zg = dot_product(z, gamma(:, j))
+        do k = 1, size(c)
+          a = 2.0_dp * xg * (c(k) * yg + s(k) * zg)
+          misfit(k) = misfit(k) + merge(pw, 0.0_dp, polarity(j) * a < -nodal_threshold)
+        end do
+      else
+        do k = 1, size(c)
+          a = 2.0_dp * (c(k) * xg + s(k) * yg) * (c(k) * yg - s(k) * xg)
+          misfit(k) = misfit(k) + merge(pw, 0.0_dp, polarity(j) * a < -nodal_threshold)
+        end do
+      end if
+      if (mod(j, check_every) == 0) then
+        if (minval(misfit) > bound) return
+      end if
+    end do
+  end subroutine outer_misfit_bounded
+
+  !> Perturbation trials over a whole grid in one call (HASH's acceptable sets). For trial
+  !> t with polarities polarity(:, t) and rays gamma(:, :, t), every grid mechanism's misfit
+  !> is computed; the trial's smallest misfit is trial_min(t) and a mechanism is accepted
+  !> when its misfit <= max(trial_min(t) + allowance, floor_misfit) + slack_misfit.
+  !> counts(k) is the number of trials that accept grid mechanism k (grid order, as
+  !> scan_grid), misfit0 and stdr0 those of trial 1 (usually the unperturbed data).
+  !>
+  !> Trials after the first stop summing an outer point's misfits once all of them exceed
+  !> max(best + allowance, floor_misfit) + slack_misfit, best being the smallest complete
+  !> misfit found so far in the trial (so never below trial_min(t)): such a point can hold
+  !> neither the trial's minimum nor an accepted mechanism, and the counts are those of
+  !> the full sums. The outer point best in trial 1 goes first, to bring best down early.
   subroutine pool_trials(kind, step_deg, polarity, gamma, weight, nodal_threshold, allowance, &
                          floor_misfit, slack_misfit, counts, trial_min, misfit0, stdr0)
     integer, intent(in) :: kind
@@ -283,13 +330,14 @@ contains
     real(dp), intent(in) :: allowance, floor_misfit, slack_misfit
     real(dp), intent(out) :: counts(:), trial_min(:), misfit0(:), stdr0(:)
     real(dp), allocatable :: x(:, :), y(:, :), z(:, :), par1(:), par2(:), angle(:), c(:), s(:)
-    real(dp), allocatable :: mis(:, :), amp(:)
-    real(dp) :: total_weight, limit
-    integer :: n_outer, n_inner, m, t, k, i0
+    real(dp), allocatable :: mis(:, :), amp(:), outer_min1(:)
+    real(dp) :: total_weight, limit, best, bound
+    integer :: n_outer, n_inner, m, t, k, i0, mm, first
 
     call grid_counts(kind, step_deg, n_outer, n_inner)
     allocate (x(3, n_outer), y(3, n_outer), z(3, n_outer), par1(n_outer), par2(n_outer))
     allocate (angle(n_inner), c(n_inner), s(n_inner), mis(n_inner, n_outer), amp(n_inner))
+    allocate (outer_min1(n_outer))
     call outer_vectors(kind, step_deg, n_outer, x, y, z, par1, par2)
     call inner_angles(kind, step_deg, angle)
     c = cos(angle * deg)
@@ -297,17 +345,32 @@ contains
     total_weight = sum(weight)
     if (total_weight <= 0.0_dp) total_weight = 1.0_dp
     counts = 0.0_dp
+    first = 1
     do t = 1, size(polarity, 2)
-      do m = 1, n_outer
-        call outer_misfit(kind, x(:, m), y(:, m), z(:, m), c, s, polarity(:, t), gamma(:, :, t), &
-                          weight, nodal_threshold, mis(:, m), amp)
-        if (t == 1) then
+      if (t == 1) then
+        do m = 1, n_outer
+          call outer_misfit(kind, x(:, m), y(:, m), z(:, m), c, s, polarity(:, t), gamma(:, :, t), &
+                            weight, nodal_threshold, mis(:, m), amp)
           i0 = (m - 1) * n_inner
           misfit0(i0 + 1:i0 + n_inner) = mis(:, m)
           stdr0(i0 + 1:i0 + n_inner) = amp / total_weight
-        end if
-      end do
-      trial_min(t) = minval(mis)
+          outer_min1(m) = minval(mis(:, m))
+        end do
+        first = minloc(outer_min1, dim=1)
+        trial_min(t) = minval(outer_min1)
+      else
+        best = huge(1.0_dp)
+        do mm = 0, n_outer - 1
+          ! the first outer point of trial 1 goes first, then the others in grid order
+          m = mod(first - 1 + mm, n_outer) + 1
+          bound = huge(1.0_dp)
+          if (best < huge(1.0_dp)) bound = max(best + allowance, floor_misfit) + slack_misfit
+          call outer_misfit_bounded(kind, x(:, m), y(:, m), z(:, m), c, s, polarity(:, t), &
+                                    gamma(:, :, t), weight, nodal_threshold, bound, mis(:, m))
+          best = min(best, minval(mis(:, m)))
+        end do
+        trial_min(t) = best
+      end if
       limit = max(trial_min(t) + allowance, floor_misfit) + slack_misfit
       do m = 1, n_outer
         i0 = (m - 1) * n_inner

@@ -31,14 +31,20 @@ def _grid_amplitudes(pol, takeoff, azimuth):
     return every, np.asarray(p_radiation(s, d, r, takeoff[None, :], azimuth[None, :]))
 
 
-def test_trial_counts_equal_numpy_acceptance():
-    pol, takeoff, azimuth, w = _readings(3)
-    rng = np.random.default_rng(4)
+@pytest.mark.parametrize(
+    ("seed", "n", "allowance", "floor"),
+    [(3, 17, 0.7, 2.0), (11, 40, 0.0, 0.0), (29, 9, 2.5, 1.0), (5, 33, 1.0, 4.0)],
+)
+def test_trial_counts_equal_numpy_acceptance(seed, n, allowance, floor):
+    """Also with the kernel's early stop (trials after the first stop summing an outer
+    point's misfits once all exceed the trial's best + allowance): the counts are those of
+    the full sums."""
+    pol, takeoff, azimuth, w = _readings(seed, n)
+    rng = np.random.default_rng(seed + 1)
     trials = 6
     t_pol = np.vstack([pol, np.where(rng.random((trials - 1, pol.size)) < 0.1, -pol, pol)])
     t_ain = np.vstack([takeoff, takeoff + rng.normal(0.0, 5.0, (trials - 1, pol.size))])
     t_az = np.vstack([azimuth, azimuth + rng.normal(0.0, 5.0, (trials - 1, pol.size))])
-    allowance, floor = 0.7, 2.0
     counts, data_min = gs.trial_counts(t_pol, t_ain, t_az, w, STEP, allowance, floor, 1e-9)
     assert counts.shape == (gs.grid_size(STEP),)
     expected = np.zeros(counts.shape)
