@@ -140,7 +140,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args):
-    from seisfoc.fps.solve import Settings
+    from .solve import Settings
 
     return Settings(
         n_trials=args.trials,
@@ -172,9 +172,9 @@ def _work_items(args) -> list[Any]:
 
 def _solve_file(path: str, args_dict: dict) -> list[Any]:
     """All events of one file: EventFps or the file's error (runs in a worker)."""
-    from seisfoc.fps.solve import solve_event
-
     from seisfoc.io import nordic
+
+    from .solve import solve_event
 
     args = argparse.Namespace(**args_dict)
     try:
@@ -253,9 +253,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _quakeml(results, args) -> int:
-    from seisfoc.fps.quakeml import write_fps_quakeml
-
     from seisfoc.io import nordic
+
+    from .quakeml import write_fps_quakeml
 
     keep, events = [], []
     for e in results:
@@ -365,10 +365,10 @@ def _cell(v):
 
 
 def _write(results, args) -> int:
-    from seisfoc.fps.solve import fault_plane_line
-
     from seisfoc.io import nordic
     from seisfoc.io.station0 import agency as station0_agency
+
+    from .solve import fault_plane_line
 
     failed = 0
     for e in results:
@@ -386,7 +386,7 @@ def _write(results, args) -> int:
 
 
 def _plots(results, template: str) -> int:
-    from seisfoc.fps.plot import plot_result
+    from .plot import plot_result
 
     solved = [e for e in results if e.result.answer is not None]
     if not solved:

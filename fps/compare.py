@@ -64,13 +64,15 @@ FOCMEC_STEP = 2.0
 @dataclass(frozen=True)
 class Source:
     kind: str  # fline, pinv, fps, focmec, file
-    name: str = ""  # program name (fline:NAME) or path (file:PATH)
+    #: program name (fline:NAME; None for fline: any F-line, the prime one first) or path
+    #: (file:PATH)
+    name: str | None = ""
 
     @property
     def label(self) -> str:
         if self.kind == "fline":
             return "F-line" if self.name is None else f"F-line {self.name or '(blank)'}"
-        if self.kind == "file":
+        if self.kind == "file" and self.name is not None:
             return os.path.basename(self.name)
         return self.kind
 
@@ -81,7 +83,7 @@ def parse_source(text: str) -> Source:
     if t in ("pinv", "fps", "focmec"):
         return Source(t)
     if t == "fline":
-        return Source("fline", None)  # type: ignore[arg-type]
+        return Source("fline", None)
     if t.startswith("fline:"):
         return Source("fline", t[6:].strip().upper())
     if t.startswith("file:") and len(t) > 5:
@@ -214,7 +216,12 @@ def _fline(event: nordic.Event, name: str | None):
     return None
 
 
-def _mechanism(source: Source, event, readings_pinv, file_set):
+def _mechanism(
+    source: Source,
+    event: nordic.Event,
+    readings_pinv: R.Readings,
+    file_set: np.ndarray | None,
+) -> tuple[tuple[float, float, float] | None, str]:
     """(strike, dip, rake) of a source on an event, or a reason it has none."""
     if source.kind == "fline":
         f = _fline(event, source.name)
@@ -232,7 +239,7 @@ def _mechanism(source: Source, event, readings_pinv, file_set):
         sol = solve(*readings_pinv.arrays(), mode="modern")
         return sol.strike_dip_rake, ""
     if source.kind == "fps":
-        from seisfoc.fps.solve import solve_event
+        from .solve import solve_event
 
         result = solve_event(event)
         if result.answer is None:
@@ -257,19 +264,26 @@ def _set_average(rows: np.ndarray) -> tuple[float, float, float]:
         0.0, 0.0, FOCMEC_STEP, "baxis", n,
     )  # fmt: skip
     p = gridsearch.preferred_from_set(fake)
-    return (p.strike, p.dip, p.rake)
+    return (float(p.strike), float(p.dip), float(p.rake))
 
 
-def _side(label, sdr, readings: R.Readings, focmec_rows, focmec_limit) -> Side:
-    side = Side(label, *(float(x) for x in sdr))
+def _side(
+    label: str,
+    sdr: tuple[float, float, float],
+    readings: R.Readings,
+    focmec_rows: np.ndarray | None,
+    focmec_limit: float,
+) -> Side:
+    strike, dip, rake = sdr
+    side = Side(label, float(strike), float(dip), float(rake))
     if len(readings):
         pol, ain, az = readings.arrays()
-        amp = np.atleast_1d(p_radiation(*sdr, ain, az))
+        amp = np.atleast_1d(p_radiation(strike, dip, rake, ain, az))
         wrong = pol * amp < 0.0
         side.misfit_count = int(np.count_nonzero(wrong))
         side.misfit_stations = [s for s, w in zip(readings.station, wrong, strict=True) if w]
         side.misfit_fraction, _ = fit_statistics(pol, ain, az, sdr, readings.weights)
-        errors = gridsearch.misfit(*sdr, pol, ain, az, on_plane="error").misfit
+        errors = gridsearch.misfit(strike, dip, rake, pol, ain, az, on_plane="error").misfit
         side.focmec_errors = float(errors)
         if focmec_rows is not None and focmec_rows.shape[0]:
             side.inside_focmec = bool(errors <= focmec_limit + 1e-9)

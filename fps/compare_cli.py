@@ -80,11 +80,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def _inputs(items, start, end):
+def _inputs(items: list[str], start: str | None, end: str | None) -> list[str | SeisfocError]:
     """(path or error) of every S-file: databases listed first so the bar has a total."""
     from seisfoc.io import nordic
 
-    out: list[Any] = []
+    out: list[str | SeisfocError] = []
     for item in items:
         if os.path.isdir(item):
             try:
@@ -98,14 +98,14 @@ def _inputs(items, start, end):
 
 def run(args: argparse.Namespace) -> int:
     """Run ``seisfoc compare``; returns the exit status."""
-    from seisfoc.fps import compare as C
-
     from seisfoc.io import nordic
+
+    from . import compare as C
 
     a, b = C.parse_source(args.a), C.parse_source(args.b)
     file_set = None
     for s in (a, b):
-        if s.kind == "file":
+        if s.kind == "file" and s.name is not None:
             file_set = C.read_focmec_output(s.name)
     if args.focmec_output:
         file_set = C.read_focmec_output(args.focmec_output)

@@ -4,21 +4,28 @@ grade with its reason in the title."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from seisfoc import plotting
 from seisfoc.errors import SeisfocError
 from seisfoc.mechanism import auxiliary_plane
 
+if TYPE_CHECKING:
+    from .solve import EventFps
+
 __all__ = ["plot_result"]
 
 _CLUSTER_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown")
 
 
-def plot_result(event_fps, path: str, projection: str = "equal-area", n_grey: int = 60) -> str:
+def plot_result(
+    event_fps: EventFps, path: str, projection: str = "equal-area", n_grey: int = 60
+) -> str:
     """Draw the beachball of an :class:`~seisfoc.fps.solve.EventFps` to ``path``."""
     r = event_fps.result
-    if r.answer is None:
+    if r.answer is None or r.pool_sdr is None or r.pool_counts is None:
         raise SeisfocError(f"no solution to plot: {r.message}")
     pol, ain, az = event_fps.readings.arrays()
     from seisfoc.mechanism import p_radiation

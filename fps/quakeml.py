@@ -10,8 +10,6 @@ start with its Kagan angle when there is one. ObsPy is imported inside the funct
 
 from __future__ import annotations
 
-from seisfoc.fps.solve import plane_errors
-
 from seisfoc import mechanism
 from seisfoc.errors import SeisfocError
 from seisfoc.io.quakeml import (
@@ -22,6 +20,8 @@ from seisfoc.io.quakeml import (
     rid,
     write_catalog,
 )
+
+from .solve import plane_errors
 
 FPS_METHOD_ID = "smi:seisfoc/method/FPS"
 

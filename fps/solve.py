@@ -62,7 +62,7 @@ import numpy as np
 
 from seisfoc import gridsearch
 from seisfoc.errors import SeisfocError
-from seisfoc.mechanism import NodalPlane, kagan_angle
+from seisfoc.mechanism import kagan_angle
 from seisfoc.polarity import readings as R
 from seisfoc.polarity.fit import fit_statistics, plane_differences
 from seisfoc.polarity.pinv_solver import solve as pinv_solve
@@ -262,7 +262,7 @@ def _clusters(index, counts, s: Settings):
     total = counts.sum()
     left = np.ones(index.size, bool)
     t32, b32, p32 = (x[index].astype(np.float32) for x in (t, b, p))
-    out = []
+    out: list[Cluster] = []
     while (
         left.any()
         and counts[left].sum() >= s.min_cluster_share * total
@@ -283,15 +283,15 @@ def _clusters(index, counts, s: Settings):
         members = np.flatnonzero(left)[inside[best]]
         mrows, mw = index[members], counts[members]
         top_member = int(np.argmax(mw))  # the cluster's most probable mechanism
-        pref = NodalPlane(*(float(x) for x in sdr_all[mrows[top_member]]))
+        strike, dip, rake = (float(x) for x in sdr_all[mrows[top_member]])
         share = mw / mw.sum()
         fault, aux = _plane_angles(t, p, mrows[top_member], mrows)
         k = _kagan_rows(t, b, p, mrows[top_member], mrows)
         out.append(
             Cluster(
-                pref.strike,
-                pref.dip,
-                pref.rake,
+                strike,
+                dip,
+                rake,
                 float(mw.sum() / total),
                 float(np.sqrt(share @ fault**2)),
                 float(np.sqrt(share @ aux**2)),
@@ -546,11 +546,15 @@ def solve_event(
 def plane_errors(result: FpsResult) -> tuple[float, float, float]:
     """RMS strike, dip and rake differences (deg) of the weighted solutions about the
     answer, each taken at its nodal plane nearer to the answer's (F-line columns 31-45)."""
-    if result.answer is None or result.pool_sdr is None:
+    if result.answer is None or result.pool_sdr is None or result.pool_counts is None:
         raise SeisfocError("no solution")
     d_s, d_d, d_r, _, _ = plane_differences(result.answer, result.pool_sdr)
     share = result.pool_counts / result.pool_counts.sum()
-    return tuple(float(np.sqrt(share @ np.square(x))) for x in (d_s, d_d, d_r))  # type: ignore[return-value]
+
+    def rms(x: np.ndarray) -> float:
+        return float(np.sqrt(share @ np.square(x)))
+
+    return rms(d_s), rms(d_d), rms(d_r)
 
 
 def fault_plane_line(result: FpsResult, *, agency: str, program: str, prime: bool) -> str:
@@ -559,9 +563,14 @@ def fault_plane_line(result: FpsResult, *, agency: str, program: str, prime: boo
     (78); column 79 ``O`` unless ``prime``."""
     from seisfoc.io import nordic
 
+    if result.answer is None:
+        raise SeisfocError("no solution")
+    strike, dip, rake = result.answer
     errors = plane_errors(result)
     return nordic.format_fault_plane_line(
-        *result.answer,
+        strike,
+        dip,
+        rake,
         program=program,
         agency=agency,
         n_bad_polarities=min(result.n_misfit, 99),
