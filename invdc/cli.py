@@ -62,13 +62,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``seisfoc invdc``; returns the exit status (1 when not converged)."""
-    from seisfoc.invdc.gauss_newton import fit_double_couple
-    from seisfoc.invdc.report import format_invdc, result_dict
-
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude import inputs, outputs
     from seisfoc.cli.amplitude import check_outputs, load, print_notes, sfile_path
     from seisfoc.errors import InversionError
+
+    from .gauss_newton import fit_double_couple
+    from .report import format_invdc, result_dict
 
     check_outputs(args)
     loaded = load(args)
@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     green = amplitude.green_functions(inp.readings, model, depth, args.mode,
                                       tarea_s=inputs.tarea_or_default(args.tarea),
                                       ray_mode=args.ray_mode)  # fmt: skip
-    fit = fit_double_couple(green, inp.readings, *args.sdr, step_factor=args.step,
+    strike, dip, rake = args.sdr
+    fit = fit_double_couple(green, inp.readings, strike, dip, rake, step_factor=args.step,
                             sigma_microns=sigma, damping=args.damping)  # fmt: skip
     written = None
     if args.write:
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             raise InversionError("the iteration did not converge: S-file not updated",
                                  inp.path)  # fmt: skip
         written = outputs.write_fault_plane(
-            loaded, PROGRAM, fit.strike, fit.dip, fit.rake, fit.errors[:3],
+            loaded, PROGRAM, fit.strike, fit.dip, fit.rake, [float(e) for e in fit.errors[:3]],
             agency=args.agency, prime=args.prime, input_path=args.input,
         )  # fmt: skip
     if args.plot:

@@ -41,14 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the drop-in ``invdc``; returns the exit status (1 when not converged)."""
-    from seisfoc.invdc.gauss_newton import fit_double_couple
-    from seisfoc.invdc.report import format_invdc
-
     from seisfoc import amplitude
     from seisfoc.amplitude.inputs import write_atomic
     from seisfoc.cli.amplitude import read_legacy_inputs
     from seisfoc.cli.prompts import ask_values
     from seisfoc.fileio import refuse_outputs_over_inputs
+
+    from .gauss_newton import fit_double_couple
+    from .report import format_invdc
 
     refuse_outputs_over_inputs([("--output", args.output)], [args.input, args.model])
     legacy = read_legacy_inputs(args.input, args.model)
@@ -56,9 +56,8 @@ def run(args: argparse.Namespace) -> int:
     if any(v is None for v in values):
         asked = ask_values(" Starting strike, dip, rake (deg) ?", "starting mechanism", 3)
         values = [v if v is not None else a for v, a in zip(values, asked, strict=True)]
-    amplitude.check_mechanism(
-        values[0], values[1], values[2], what="starting mechanism on standard input"
-    )
+    strike, dip, rake = values
+    amplitude.check_mechanism(strike, dip, rake, what="starting mechanism on standard input")
     step = args.step
     if step is None:
         step = ask_values(" Step factor (0-1] ?", "step factor", 1)[0]
@@ -66,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         legacy.inp.readings, legacy.model, legacy.source_depth_km, mode=args.mode
     )
     result = fit_double_couple(
-        green, legacy.inp.readings, *values, step_factor=step,
+        green, legacy.inp.readings, strike, dip, rake, step_factor=step,
         sigma_microns=legacy.sigma_microns, damping=args.damping,
         max_iterations=args.max_iterations,
     )  # fmt: skip

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from seisfoc.invdc.gauss_newton import DoubleCoupleFit
 
 from seisfoc import mechanism
 from seisfoc.amplitude import resolved_error
 from seisfoc.io.invrad import InvradInput
+
+from .gauss_newton import DoubleCoupleFit
 
 
 def format_invdc(inp: InvradInput, depth: float, result: DoubleCoupleFit) -> str:

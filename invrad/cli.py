@@ -33,13 +33,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``seisfoc invrad``; returns the exit status."""
-    from seisfoc.invrad.inversion import bootstrap
-    from seisfoc.invrad.program import invert
-    from seisfoc.invrad.report import format_report, solution_dict
-
     from seisfoc.amplitude import inputs, outputs
     from seisfoc.cli.amplitude import check_outputs, load, print_notes, sfile_path
     from seisfoc.io.invrad import format_invrad_out
+
+    from .inversion import bootstrap
+    from .program import invert
+    from .report import format_report, solution_dict
 
     check_outputs(args)
     loaded = load(args)
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write:
         plane, errors = sol.planes[0], sol.plane_errors[0]
         written = outputs.write_fault_plane(
-            loaded, PROGRAM, plane.strike, plane.dip, plane.rake, errors,
+            loaded, PROGRAM, float(plane.strike), float(plane.dip), float(plane.rake), errors,
             agency=args.agency, prime=args.prime, input_path=args.input,
         )  # fmt: skip
     if args.plot:

@@ -32,12 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the drop-in ``invrad``; returns the exit status."""
-    from seisfoc.invrad.program import invert
-
     from seisfoc.amplitude.inputs import write_atomic
     from seisfoc.cli.amplitude import read_legacy_inputs
     from seisfoc.fileio import refuse_outputs_over_inputs
     from seisfoc.io.invrad import error_field, format_invrad_failure, format_invrad_out, plane_line
+
+    from .program import invert
 
     refuse_outputs_over_inputs([("--output", args.output)], [args.input, args.model])
     legacy = read_legacy_inputs(args.input, args.model)

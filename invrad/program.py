@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seisfoc.invrad.inversion import AmplitudeSolution, analyse, invert_moment_tensor
-
 from seisfoc import amplitude
 from seisfoc.io.invrad import InvradInput
 from seisfoc.velocity import LayeredModel
+
+from .inversion import AmplitudeSolution, analyse, invert_moment_tensor
 
 
 @dataclass

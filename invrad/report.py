@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from seisfoc.invrad.inversion import AmplitudeSolution
 
 from seisfoc import mechanism
 from seisfoc.amplitude import AmplitudeReadings, resolved_error
+
+from .inversion import AmplitudeSolution
 
 
 def solution_dict(
@@ -42,8 +43,8 @@ def solution_dict(
     planes = []
     for k in range(2):
         p = solution.planes[k]
-        entry = {
-            "strike": p.strike, "dip": p.dip, "rake": p.rake,
+        entry: dict[str, float | list[float] | None] = {
+            "strike": float(p.strike), "dip": float(p.dip), "rake": float(p.rake),
             "strike_error": resolved_error(err[k, 0]), "dip_error": resolved_error(err[k, 1]),
             "rake_error": resolved_error(err[k, 2]),
         }  # fmt: skip

@@ -28,12 +28,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``seisfoc synrad``; returns the exit status."""
-    from seisfoc.synrad.forward import synthetic_fit
-    from seisfoc.synrad.report import format_synrad, rows_dict
-
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude import inputs
     from seisfoc.cli.amplitude import load, print_notes
+
+    from .forward import synthetic_fit
+    from .report import format_synrad, rows_dict
 
     loaded = load(args)
     print_notes(loaded, "synrad")
@@ -52,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(rows)
     else:
-        print(format_synrad(inp, depth, *args.sdr, args.moment, fit,
+        print(format_synrad(inp, depth, strike, dip, rake, args.moment, fit,
                             green.radial_toward_source), end="")  # fmt: skip
     return 0

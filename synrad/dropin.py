@@ -32,14 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the drop-in ``synrad``; returns the exit status."""
-    from seisfoc.synrad.forward import synthetic_fit
-    from seisfoc.synrad.report import format_synrad
-
     from seisfoc import amplitude, mechanism
     from seisfoc.amplitude.inputs import write_atomic
     from seisfoc.cli.amplitude import read_legacy_inputs
     from seisfoc.cli.prompts import ask_values
     from seisfoc.fileio import refuse_outputs_over_inputs
+
+    from .forward import synthetic_fit
+    from .report import format_synrad
 
     refuse_outputs_over_inputs([("--output", args.output)], [args.input, args.model])
     legacy = read_legacy_inputs(args.input, args.model, ask_sigma=False)

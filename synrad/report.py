@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from seisfoc.synrad.forward import SyntheticFit
-
 from seisfoc.io.invrad import InvradInput
+
+from .forward import SyntheticFit
 
 
 def format_synrad(
