@@ -1,5 +1,6 @@
-"""The type checker on the core (seisfoc/) and the CMT program (cmt/): mypy with the
-[tool.mypy] configuration of pyproject.toml must report no error."""
+"""The type checker on the core (seisfoc/) and every program (cmt/, fps/, pinv/, invrad/,
+invdc/, synrad/): mypy with the [tool.mypy] configuration of pyproject.toml must report no
+error."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from support.reference import REPO
 
 
-def test_mypy_is_clean_on_the_core_and_cmt():
+def test_mypy_is_clean_on_the_core_and_the_programs():
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-error-summary", "--hide-error-context"],
         cwd=REPO,
