@@ -334,7 +334,11 @@ class InvertConfig:
     """``[invert]``: the linearised inversion and the Gauss-Newton loop."""
 
     n_parameters: int = _opt(
-        9, "6 (moment tensor), 7 (+ depth) or 9 (+ longitude and latitude)", choices=(6, 7, 9)
+        9,
+        "6 (moment tensor), 7 (+ depth), 9 (+ longitude and latitude), 10 (+ centroid time"
+        " shift) or 11 (+ half duration); 10 and 11 need no extra simulations (derivatives"
+        " of the reference synthetics)",
+        choices=(6, 7, 9, 10, 11),
     )
     damping: float = _opt(
         0.0, "lambda of (A + lambda tr(A) I) dm = b on the scaled system", low=0.0
@@ -356,7 +360,8 @@ class InvertConfig:
     tolerance: float = _opt(
         0.002,
         "Gauss-Newton stops when the moment tensor changes by less than this fraction of"
-        " its norm and the centroid moves less than this x 100 km",
+        " its norm, the centroid moves less than this x 100 km and the time shift plus half"
+        " duration change by less than this x 100 s",
         low=0.0, low_open=True)  # fmt: skip
     bootstrap_draws: int = _opt(
         200, "bootstrap resamplings of the windows (0: none)", low=0, high=100000
@@ -376,6 +381,12 @@ class FlagsConfig:
     )
     max_epicentre_shift_km: float = _opt(30.0, "centroid epicentre shift", unit="km", low=0.0)
     max_depth_shift_km: float = _opt(15.0, "centroid depth shift", unit="km", low=0.0)
+    max_time_shift_change_s: float = _opt(
+        10.0, "change of the centroid time shift (n_parameters 10, 11)", unit="s", low=0.0
+    )
+    max_half_duration_change_s: float = _opt(
+        10.0, "change of the half duration (n_parameters 11)", unit="s", low=0.0
+    )
     min_variance_reduction: float = _opt(
         0.5, "variance reduction below this is flagged", low=-1e9, high=1.0
     )

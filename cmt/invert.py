@@ -6,7 +6,8 @@ Given per-window normal equations (:mod:`seisfoc.cmt.measure`) and window weight
     A = sum_w weight_w A_w,   b = sum_w weight_w b_w
 
 the parameters are scaled (moment-tensor elements by the scalar moment of the current
-solution, depth by 1 km, longitude and latitude by 0.01 deg) and the update x solves
+solution, depth by 1 km, longitude and latitude by 0.01 deg, centroid time shift and half
+duration by 1 s) and the update x solves
 ``(A_s + lambda tr(A_s) I) x = b_s`` (``A_s = S A S``, ``b_s = S b``), optionally with
 
 * the zero-trace constraint Mrr + Mtt + Mpp = 0 of the new solution (a Lagrange
@@ -40,7 +41,7 @@ from seisfoc.io.cmtsolution import CMTSolution
 
 from .config import Config, FlagsConfig, InvertConfig
 from .measure import Measurements, measure
-from .records import PARAMETERS, TraceSet, Window
+from .records import ALL_PARAMETERS, TraceSet, Window
 
 __all__ = [
     "InversionResult",
@@ -60,8 +61,12 @@ __all__ = [
 ]
 
 _MOMENT = ("mrr", "mtt", "mpp", "mrt", "mrp", "mtp")
-#: scale of depth (km), longitude and latitude (deg) in the scaled system
-LOCATION_SCALE = {"depth_km": 1.0, "longitude": 0.01, "latitude": 0.01}
+#: scale of depth (km), longitude and latitude (deg), time shift and half duration (s) in
+#: the scaled system
+LOCATION_SCALE = {"depth_km": 1.0, "longitude": 0.01, "latitude": 0.01, "time_shift_s": 1.0,
+                  "half_duration_s": 1.0}  # fmt: skip
+#: a change of time shift plus half duration of tolerance x this many s counts as converged
+CONVERGENCE_TIME_S = 100.0
 #: a location change of tolerance x this many km counts as converged
 CONVERGENCE_LENGTH_KM = 100.0
 #: equilibrated systems with a larger condition number are rank-deficient
@@ -71,13 +76,17 @@ MAX_CONDITION = 1e12
 # ------------------------------------------------------------------------------ helpers
 
 
-def parameter_values(cmt: CMTSolution, parameters: Sequence[str] = PARAMETERS) -> np.ndarray:
-    """Current values in natural units (dyne-cm, km, deg), in ``parameters`` order."""
+def parameter_values(
+    cmt: CMTSolution, parameters: Sequence[str] = ALL_PARAMETERS[:9]
+) -> np.ndarray:
+    """Current values in natural units (dyne-cm, km, deg, s), in ``parameters`` order."""
     values = {
         **dict(zip(_MOMENT, cmt.m6_use, strict=True)),
         "depth_km": cmt.centroid_depth_km,
         "longitude": cmt.centroid_longitude,
         "latitude": cmt.centroid_latitude,
+        "time_shift_s": cmt.time_shift_s,
+        "half_duration_s": cmt.half_duration_s,
     }
     return np.array([values[p] for p in parameters], dtype=float)
 
@@ -314,6 +323,16 @@ def apply_update(
             notes.append(f"latitude update to {lat:.4f} clipped to the pole")
             lat = math.copysign(90.0, lat)
         changes["centroid_latitude"] = lat
+    if "time_shift_s" in parameters:
+        changes["time_shift_s"] = cmt.time_shift_s + float(
+            dm[list(parameters).index("time_shift_s")]
+        )
+    if "half_duration_s" in parameters:
+        hdur = cmt.half_duration_s + float(dm[list(parameters).index("half_duration_s")])
+        if hdur < 0.0:
+            notes.append(f"half-duration update to {hdur:.3f} s clipped to 0 s")
+            hdur = 0.0
+        changes["half_duration_s"] = hdur
     return replace(cmt, **changes), notes
 
 
@@ -356,6 +375,14 @@ def flags(
     dz = abs(new.centroid_depth_km - start.centroid_depth_km)
     if dz > f.max_depth_shift_km:
         out.append(f"depth changed by {dz:.1f} km (> {f.max_depth_shift_km:g} km)")
+    dt0 = abs(new.time_shift_s - start.time_shift_s)
+    if dt0 > f.max_time_shift_change_s:
+        out.append(f"centroid time shift changed by {dt0:.1f} s"
+                   f" (> {f.max_time_shift_change_s:g} s)")  # fmt: skip
+    dh = abs(new.half_duration_s - start.half_duration_s)
+    if dh > f.max_half_duration_change_s:
+        out.append(f"half duration changed by {dh:.1f} s"
+                   f" (> {f.max_half_duration_change_s:g} s)")  # fmt: skip
     if variance_reduction_value is not None and variance_reduction_value < f.min_variance_reduction:
         out.append(
             f"variance reduction {variance_reduction_value:.3f} (< {f.min_variance_reduction:g})"
@@ -365,10 +392,18 @@ def flags(
 
 def converged(start: CMTSolution, new: CMTSolution, tolerance: float) -> bool:
     """Gauss-Newton stopping test: the moment tensor changed by less than ``tolerance``
-    of its norm and the centroid moved (epicentre plus depth) less than ``tolerance``
-    x 100 km."""
+    of its norm, the centroid moved (epicentre plus depth) less than ``tolerance``
+    x 100 km, and the centroid time shift plus half duration changed by less than
+    ``tolerance`` x 100 s."""
     location = epicentre_shift_km(start, new) + abs(new.centroid_depth_km - start.centroid_depth_km)
-    return moment_change(start, new) < tolerance and location < tolerance * CONVERGENCE_LENGTH_KM
+    timing = abs(new.time_shift_s - start.time_shift_s) + abs(
+        new.half_duration_s - start.half_duration_s
+    )
+    return (
+        moment_change(start, new) < tolerance
+        and location < tolerance * CONVERGENCE_LENGTH_KM
+        and timing < tolerance * CONVERGENCE_TIME_S
+    )
 
 
 def variance_reduction(chi_before: np.ndarray, chi_after: np.ndarray, weights: np.ndarray) -> float:
@@ -402,7 +437,7 @@ class InversionResult:
     parameters: tuple[str, ...]
     start: CMTSolution
     new: CMTSolution
-    dm: np.ndarray  # (n_par,) update, natural units (dyne-cm, km, deg)
+    dm: np.ndarray  # (n_par,) update, natural units (dyne-cm, km, deg, s)
     scale: np.ndarray  # (n_par,) natural units per scaled unit
     a: np.ndarray  # (n_par, n_par) summed weighted normal matrix, natural units
     b: np.ndarray  # (n_par,)

@@ -10,8 +10,29 @@ so that the linearised misfit after an update dm is exactly
 ``misfit_w - 2 b_w . dm + dm . A_w dm``. The derivative rows come from the run
 synthetics through :class:`seisfoc.cmt.prepare.Stencil`: ``syn_ij / dM`` for the
 moment-tensor runs (exact by linearity), finite differences for depth, longitude,
-latitude. Everything is in the parameters' natural units (dyne-cm, km, deg); the
+latitude. Everything is in the parameters' natural units (dyne-cm, km, deg, s); the
 inversion scales them.
+
+Centroid time shift t0 and half duration h (``n_parameters`` 10 and 11) are differentiated
+without further simulations, from the reference synthetic s(t) alone (exact relations,
+evaluated on the processed traces: band-pass filtering commutes with them):
+
+* a later centroid time delays every seismogram: s(t - dt0), so ``d s / d t0 = -s'(t)``;
+* the source time function both engines apply is SPECFEM's Gaussian moment rate
+  ``exp(-(t/hg)^2) / (sqrt(pi) hg)`` with ``hg = h / c``, ``c = 1.628``
+  (SOURCE_DECAY_MIMIC_TRIANGLE; :mod:`seisfoc.cmt.simulate` applies it as the spectral
+  factor ``exp(-(pi f h / c)^2)``). Gaussians compose by adding variances, so the
+  synthetic of half duration h + dh is that of h convolved with the Gaussian of half
+  duration sqrt((h + dh)^2 - h^2); in the spectrum ``S(f; h) = S0(f) exp(-(pi f h/c)^2)``
+  and ``dS/dh = -2 h (pi f / c)^2 S``, which is, since ``(2 pi i f)^2`` is d2/dt2::
+
+      d s / d h = h / (2 c^2) s''(t)
+
+  (zero at h = 0: there the synthetics do not depend on h to first order).
+
+The derivatives s' and s'' are fourth-order central differences on the trace's own
+samples (relative error about (2 pi dt / T)^4 / 30 for period T: 1e-5 at T = 40 s,
+dt = 1 s), second order at the two end samples of each side.
 
 Station correction: the cross-correlation lag of obs against syn inside the window is
 always measured (integer lag refined by a parabola through the peak); only when
@@ -24,7 +45,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -33,17 +54,26 @@ from scipy.signal.windows import tukey
 from seisfoc.errors import SeisfocError
 
 from .config import Config
-from .prepare import Stencil
-from .records import COMPONENTS, PARAMETERS, TraceSet, Window
+from .prepare import FIRST_DERIVATIVE_RUN, SECOND_DERIVATIVE_RUN, Stencil
+from .records import ALL_PARAMETERS, COMPONENTS, TraceSet, Window
 
-__all__ = ["Measurements", "measure", "measure_bands", "taper", "window_indices"]
+__all__ = [
+    "Measurements",
+    "half_duration_derivative",
+    "measure",
+    "measure_bands",
+    "taper",
+    "time_derivative",
+    "time_shift_derivative",
+    "window_indices",
+]
 
 
 @dataclass
 class Measurements:
     """Normal equations and measurements of every window (arrays over windows first)."""
 
-    parameters: tuple[str, ...]  # column order (a prefix of records.PARAMETERS)
+    parameters: tuple[str, ...]  # column order (a prefix of records.ALL_PARAMETERS)
     windows: list[Window]
     A: np.ndarray  # (n_win, n_par, n_par)
     b: np.ndarray  # (n_win, n_par)
@@ -100,6 +130,114 @@ class Measurements:
 
 _ARRAYS = ("A", "b", "misfit", "obs_energy", "syn_energy", "cc_max", "cc_shift_s", "shift_s",
            "dlna", "distance_deg", "azimuth_deg", "n_samples", "dt_s")  # fmt: skip
+
+
+def time_derivative(data: np.ndarray, dt_s: float, order: int = 1) -> np.ndarray:
+    """First or second derivative along the last axis of samples spaced ``dt_s``.
+
+    Fourth-order central differences inside, second order at the two samples of each
+    end (one-sided at the ends).
+
+    Parameters
+    ----------
+    data
+        Traces, samples along the last axis (at least 5).
+    dt_s
+        Sampling interval (s).
+    order
+        1 or 2.
+
+    Returns
+    -------
+    ndarray
+        The derivative, same shape as ``data`` (units per s or per s^2).
+    """
+    x = np.asarray(data, dtype=float)
+    n = x.shape[-1]
+    if n < 5:
+        raise SeisfocError(f"a trace of {n} samples is too short to differentiate (5 needed)")
+    if not dt_s > 0.0:
+        raise SeisfocError(f"sampling interval must be positive, got {dt_s}")
+    out = np.empty_like(x)
+    if order == 1:
+        out[..., 2:-2] = (x[..., :-4] - 8.0 * x[..., 1:-3] + 8.0 * x[..., 3:-1] - x[..., 4:]) / (
+            12.0 * dt_s
+        )
+        out[..., 1] = (x[..., 2] - x[..., 0]) / (2.0 * dt_s)
+        out[..., -2] = (x[..., -1] - x[..., -3]) / (2.0 * dt_s)
+        out[..., 0] = (-3.0 * x[..., 0] + 4.0 * x[..., 1] - x[..., 2]) / (2.0 * dt_s)
+        out[..., -1] = (3.0 * x[..., -1] - 4.0 * x[..., -2] + x[..., -3]) / (2.0 * dt_s)
+    elif order == 2:
+        h2 = dt_s * dt_s
+        out[..., 2:-2] = (
+            -x[..., :-4] + 16.0 * x[..., 1:-3] - 30.0 * x[..., 2:-2] + 16.0 * x[..., 3:-1]
+            - x[..., 4:]
+        ) / (12.0 * h2)  # fmt: skip
+        out[..., 1] = (x[..., 0] - 2.0 * x[..., 1] + x[..., 2]) / h2
+        out[..., -2] = (x[..., -3] - 2.0 * x[..., -2] + x[..., -1]) / h2
+        out[..., 0] = (2.0 * x[..., 0] - 5.0 * x[..., 1] + 4.0 * x[..., 2] - x[..., 3]) / h2
+        out[..., -1] = (2.0 * x[..., -1] - 5.0 * x[..., -2] + 4.0 * x[..., -3] - x[..., -4]) / h2
+    else:
+        raise SeisfocError(f"derivative order must be 1 or 2, got {order}")
+    return out
+
+
+def time_shift_derivative(data: np.ndarray, dt_s: float) -> np.ndarray:
+    """``d s / d t0 = -s'(t)``: the derivative of synthetics by the centroid time shift.
+
+    Parameters
+    ----------
+    data
+        Synthetics of the reference source, samples along the last axis.
+    dt_s
+        Sampling interval (s).
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``data``, per second of time shift.
+    """
+    return -time_derivative(data, dt_s, 1)
+
+
+def half_duration_derivative(data: np.ndarray, dt_s: float, half_duration_s: float) -> np.ndarray:
+    """``d s / d h = h / (2 c^2) s''(t)``: the derivative of synthetics made with SPECFEM's
+    Gaussian source time function of half duration ``h`` (``c = 1.628``) by h.
+
+    Parameters
+    ----------
+    data
+        Synthetics of the reference source, samples along the last axis.
+    dt_s
+        Sampling interval (s).
+    half_duration_s
+        The half duration h the synthetics were made with (s).
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``data``, per second of half duration.
+    """
+    from .simulate import SOURCE_DECAY_MIMIC_TRIANGLE as c
+
+    return (float(half_duration_s) / (2.0 * c * c)) * time_derivative(data, dt_s, 2)
+
+
+def _with_derivative_runs(
+    syns: Mapping[str, TraceSet], stencils: Mapping[str, Stencil]
+) -> Mapping[str, TraceSet]:
+    """``syns`` with the derivative traces of the reference run that the stencils name."""
+    wanted = {s.plus_run for s in stencils.values() if s.kind == "analytic"}
+    missing = [r for r in (FIRST_DERIVATIVE_RUN, SECOND_DERIVATIVE_RUN)
+               if r in wanted and r not in syns]  # fmt: skip
+    if not missing or "CMT" not in syns:
+        return syns
+    ref = syns["CMT"]
+    out = dict(syns)
+    for run in missing:
+        order = 1 if run == FIRST_DERIVATIVE_RUN else 2
+        out[run] = replace(ref, data=time_derivative(ref.data, ref.dt_s, order))
+    return out
 
 
 @lru_cache(maxsize=512)
@@ -247,12 +385,13 @@ def measure(
     -------
     Measurements
     """
-    parameters = tuple(p for p in PARAMETERS if p in stencils)
+    parameters = tuple(p for p in ALL_PARAMETERS if p in stencils)
     if len(parameters) != len(stencils):
-        unknown = set(stencils) - set(PARAMETERS)
+        unknown = set(stencils) - set(ALL_PARAMETERS)
         raise SeisfocError(f"unknown parameters {sorted(unknown)}")
     if "CMT" not in syns:
         raise SeisfocError("synthetics of the reference run CMT are missing")
+    syns = _with_derivative_runs(syns, stencils)
     needed = ["CMT"]
     for p in parameters:
         s = stencils[p]
@@ -399,7 +538,7 @@ def measure_bands(
     cfg
         Taper, station correction and (per band) the largest lag searched.
     """
-    keep = PARAMETERS[: cfg.invert.n_parameters]
+    keep = ALL_PARAMETERS[: cfg.invert.n_parameters]
     used = {p: s for p, s in stencils.items() if p in keep}
     missing = [p for p in keep if p not in used]
     if missing:

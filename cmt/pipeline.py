@@ -33,6 +33,11 @@ repeat. Windows are picked once, on the observed data and the synthetics of the 
 iterations are measured on the same data; ``reselect_windows=True`` picks them again on
 each iteration's reference synthetics instead.
 
+Time base: the traces of every iteration are processed about the centroid time of the
+first linearisation (``seisfoc.cmt.process``), so that the windows, the start synthetics
+and the variance reductions share one time axis also when the centroid time shift is
+inverted (``n_parameters`` 10, 11) and the centroid time moves between iterations.
+
 Variance reduction is ``1 - sum_w W_w chi_w(new) / sum_w W_w chi_w(start)`` with
 ``chi_w = sum (taper (obs - syn))^2 / sum (taper obs)^2`` over the windows and the weights
 ``W_w`` of the last inversion, against the *start* synthetics: "linear" predicts the new
@@ -60,7 +65,7 @@ from seisfoc.io.cmtsolution import CMTSolution, format_cmtsolution
 
 from .config import Config, load_config, write_default
 from .layout import EventLayout
-from .records import COMPONENTS, PARAMETERS, Rejection, Window, WindowSelection
+from .records import ALL_PARAMETERS, COMPONENTS, Rejection, Window, WindowSelection
 
 __all__ = [
     "EventResult",
@@ -766,11 +771,11 @@ def simulate_serially(
 def _parameter_vector(cmt: CMTSolution) -> np.ndarray:
     from .report import parameter_values
 
-    return parameter_values(cmt)
+    return parameter_values(cmt, ALL_PARAMETERS)
 
 
 def bootstrap_samples(step: InversionStep, cfg: Config) -> np.ndarray:
-    """Parameters (units of :data:`PARAMETERS`) of ``[invert] bootstrap_draws`` inversions
+    """Parameters (units of :data:`ALL_PARAMETERS`) of ``[invert] bootstrap_draws`` inversions
     of windows drawn with replacement (each window's A and b reused)."""
     from . import invert
 
@@ -800,7 +805,7 @@ def build_summary(
     from . import invert
     from .report import cmt_summary
 
-    parameters = PARAMETERS[: cfg.invert.n_parameters]
+    parameters = ALL_PARAMETERS[: cfg.invert.n_parameters]
     change = _parameter_vector(final) - _parameter_vector(start)
     boot: dict[str, Any] = {"n": 0, "mean": {}, "std": {}}
     samples = None
@@ -837,6 +842,8 @@ def build_summary(
         "moment_change": invert.moment_change(start, final),
         "epicentre_shift_km": invert.epicentre_shift_km(start, final),
         "depth_shift_km": final.centroid_depth_km - start.centroid_depth_km,
+        "time_shift_change_s": final.time_shift_s - start.time_shift_s,
+        "half_duration_change_s": final.half_duration_s - start.half_duration_s,
         "iterations": [it.summary() for it in iterations],
         "n_iterations": len(iterations),
         # the final CMT is the linearisation point of this iteration (work/iter_NN/)
@@ -980,6 +987,6 @@ def report_from_files(layout: EventLayout, cfg: Config) -> dict[str, str]:
         windows.append(Window(**values))
     stations = read_stations_file(layout.run_stations("CMT", 0))
     samples = _load_bootstrap(layout)
-    parameters = summary.get("parameters", PARAMETERS)
+    parameters = summary.get("parameters", ALL_PARAMETERS[: cfg.invert.n_parameters])
     figures = _figure_data(processed0, final_processed, windows, stations, samples, parameters)
     return write_report(layout.result, start, final, summary, figures)

@@ -16,6 +16,12 @@ moment) so that the step the later stages use is the step actually simulated; th
 derivative stencils (:func:`stencils`) are derived from the run CMTSOLUTIONs themselves,
 so outputs made elsewhere (GCMT3D uses other steps) are differentiated correctly.
 
+Centroid time shift and half duration (``n_parameters`` 10 and 11) need no runs: their
+stencils name the derivative traces of the reference run that
+:mod:`seisfoc.cmt.measure` forms (``CMT'``: d syn/dt, ``CMT''``: d2 syn/dt2), with the step
+chosen so that ``trace / step`` is the derivative (-1 for the time shift, ``2 c^2 / h`` for
+the half duration h; see :mod:`seisfoc.cmt.measure`).
+
 Edges: a depth step that would leave the source above the surface or below the deepest
 source of the database is taken the other way (a backward difference) and said so in the
 stencil; so is a latitude step beyond a pole. Longitudes are wrapped into [-180, 180).
@@ -38,9 +44,19 @@ from seisfoc.io.specfem_stations import Station, write_stations
 
 from .config import Config, PerturbationConfig
 from .layout import EventLayout
-from .records import MINUS_RUN_OF_PARAMETER, PARAMETERS, RUN_OF_PARAMETER, RUNS
+from .records import (
+    ALL_PARAMETERS,
+    MINUS_RUN_OF_PARAMETER,
+    PARAMETERS,
+    RUN_OF_PARAMETER,
+    RUNS,
+)
+from .simulate import SOURCE_DECAY_MIMIC_TRIANGLE
 
 __all__ = [
+    "FIRST_DERIVATIVE_RUN",
+    "N_PARAMETERS",
+    "SECOND_DERIVATIVE_RUN",
     "Stencil",
     "derivative_runs",
     "perturbations",
@@ -55,6 +71,11 @@ _LOCATION_FIELDS = {
     "longitude": "centroid_longitude",
     "latitude": "centroid_latitude",
 }
+#: the parameter counts an inversion may use (pycmt3d's: + time shift, + half duration)
+N_PARAMETERS = (6, 7, 9, 10, 11)
+#: derivative traces of the reference run (formed by measure, not simulated)
+FIRST_DERIVATIVE_RUN = "CMT'"
+SECOND_DERIVATIVE_RUN = "CMT''"
 _DECIMALS = 4  # CMTSOLUTION: latitude, longitude, depth written with 4 decimals
 
 
@@ -80,6 +101,8 @@ def _written(cmt: CMTSolution) -> CMTSolution:
         centroid_latitude=round(cmt.centroid_latitude, _DECIMALS),
         centroid_longitude=round(_wrap_longitude(cmt.centroid_longitude), _DECIMALS),
         centroid_depth_km=round(cmt.centroid_depth_km, _DECIMALS),
+        time_shift_s=round(cmt.time_shift_s, _DECIMALS),
+        half_duration_s=round(cmt.half_duration_s, _DECIMALS),
         **_moments({f: _round_moment(getattr(cmt, f)) for f in _MOMENT_FIELDS}),
     )
 
@@ -194,7 +217,10 @@ class Stencil:
 
     ``(syn[plus_run] - syn[minus_run]) / step`` (``syn[minus_run]`` taken as zero when
     ``minus_run`` is None: the moment-tensor runs, exact by linearity). ``step`` is in the
-    parameter's unit (dyne-cm, km, deg) and may be negative (a backward difference).
+    parameter's unit (dyne-cm, km, deg, s) and may be negative (a backward difference).
+    Kind ``"analytic"``: ``plus_run`` is a derivative trace of the reference run
+    (:data:`FIRST_DERIVATIVE_RUN`, :data:`SECOND_DERIVATIVE_RUN`) and ``1 / step`` its
+    exact factor.
     """
 
     parameter: str
@@ -215,26 +241,30 @@ def stencils(runs: Mapping[str, CMTSolution], n_parameters: int = 9) -> dict[str
         Run name to CMTSolution; needs ``CMT`` and the run of every parameter
         (``CMT_*_m`` runs make the location differences centred).
     n_parameters
-        6, 7 or 9 (pycmt3d's order: moment tensor, depth, longitude, latitude).
+        6, 7, 9, 10 or 11 (pycmt3d's order: moment tensor, depth, longitude, latitude,
+        centroid time shift, half duration).
 
     Returns
     -------
     dict
-        Parameter name (``records.PARAMETERS``) to its :class:`Stencil`.
+        Parameter name (``records.ALL_PARAMETERS``) to its :class:`Stencil`.
 
     Raises
     ------
     SeisfocError
         A missing run, a moment-tensor run that holds more than its one element, a
-        location run that differs from the reference in more than its parameter, or a
-        zero step.
+        location run that differs from the reference in more than its parameter, a
+        zero step, or a half duration to invert that is zero (the synthetics do not depend
+        on it to first order there).
     """
-    if n_parameters not in (6, 7, 9):
-        raise SeisfocError(f"n_parameters must be 6, 7 or 9, got {n_parameters}")
+    if n_parameters not in N_PARAMETERS:
+        raise SeisfocError(f"n_parameters must be 6, 7, 9, 10 or 11, got {n_parameters}")
     if "CMT" not in runs:
         raise SeisfocError("the reference run CMT is missing")
     ref = runs["CMT"]
     out: dict[str, Stencil] = {}
+    for parameter in ALL_PARAMETERS[len(PARAMETERS) : n_parameters]:
+        out[parameter] = _timing_stencil(parameter, ref)
     for i, parameter in enumerate(PARAMETERS[:n_parameters]):
         run = RUN_OF_PARAMETER[parameter]
         if run not in runs:
@@ -285,7 +315,27 @@ def stencils(runs: Mapping[str, CMTSolution], n_parameters: int = 9) -> dict[str
         if out[parameter].step == 0.0:
             raise SeisfocError(f"run {run} has the same {parameter} as its partner (zero step)",
                                where, sol.line_number)  # fmt: skip
-    return out
+    return {p: out[p] for p in ALL_PARAMETERS if p in out}
+
+
+def _timing_stencil(parameter: str, ref: CMTSolution) -> Stencil:
+    """d syn / d t0 = -syn' and d syn / d h = h / (2 c^2) syn'' (c: SPECFEM's 1.628)."""
+    if parameter == "time_shift_s":
+        return Stencil(parameter, FIRST_DERIVATIVE_RUN, None, -1.0, "analytic",
+                       "minus the time derivative of the reference synthetics")  # fmt: skip
+    h = float(ref.half_duration_s)
+    if not h > 0.0:
+        raise SeisfocError(
+            f"half duration {h:g} s: the synthetics do not depend on it to first order"
+            " (d syn/dh = h / (2 c^2) syn''); invert it from a positive half duration or use"
+            " n_parameters = 10",
+            ref.path,
+            ref.line_number,
+        )
+    c = SOURCE_DECAY_MIMIC_TRIANGLE
+    return Stencil(parameter, SECOND_DERIVATIVE_RUN, None, 2.0 * c * c / h, "analytic",
+                   "h / (2 c^2) times the second time derivative of the reference"
+                   " synthetics (Gaussian source time function)")  # fmt: skip
 
 
 def _difference(parameter: str, a: CMTSolution, b: CMTSolution) -> float:

@@ -710,19 +710,24 @@ def run_process(
     if runs is None:
         runs = list(solutions)
     ref = solutions["CMT"]
+    # one time axis for every iteration: about the centroid time of the first
+    # linearisation (it moves when the centroid time shift is inverted)
+    base_time = ref.centroid_time
+    if iteration > 0 and layout.run_cmtsolution("CMT", 0).is_file():
+        base_time = read_runs(layout, 0)["CMT"].centroid_time
     stations = read_stations_file(layout.run_stations("CMT", iteration))
     datasets: dict[str, RawWaveforms] = {}
     offsets: dict[str, float] = {}
     for run in runs:
         datasets[run] = ingest_run(layout, run, iteration)
-        offsets[run] = (solutions[run].centroid_time - ref.centroid_time).total_seconds()
+        offsets[run] = (solutions[run].centroid_time - base_time).total_seconds()
     obs_rejected: list[Rejection] = []
     qc_on = observed and getattr(config, "qc", None) is not None and config.qc.enabled
     if observed:
         obs = read_observed(
             config.event.data,
             config.event.stationxml,
-            ref.centroid_time,
+            base_time,
             config.bands,
             None if qc_on else stations,  # QC names the stations missing from the list
         )

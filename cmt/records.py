@@ -39,6 +39,11 @@ CENTRED_RUNS = ("CMT_depth_m", "CMT_lon_m", "CMT_lat_m")
 #: minus-step run of each location parameter (centred differences)
 MINUS_RUN_OF_PARAMETER = {"depth_km": "CMT_depth_m", "longitude": "CMT_lon_m",
                           "latitude": "CMT_lat_m"}  # fmt: skip
+#: the centroid time shift and half duration (s), inverted with n_parameters 10 and 11;
+#: their derivatives come from the reference run alone (no run folders)
+TIMING_PARAMETERS = ("time_shift_s", "half_duration_s")
+#: every invertible parameter in column order (n_parameters takes a prefix)
+ALL_PARAMETERS = PARAMETERS + TIMING_PARAMETERS
 #: every run folder name that may occur
 ALL_RUNS = RUNS + CENTRED_RUNS
 COMPONENTS = ("Z", "R", "T")

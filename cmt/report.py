@@ -33,7 +33,7 @@ from seisfoc.errors import SeisfocError
 from seisfoc.fileio import write_atomic
 from seisfoc.io.cmtsolution import CMTSolution, format_cmtsolution
 
-from .records import COMPONENTS, PARAMETERS, Station, TraceSet, Window
+from .records import ALL_PARAMETERS, COMPONENTS, PARAMETERS, Station, TraceSet, Window
 
 __all__ = [
     "FigureData",
@@ -54,6 +54,8 @@ UNITS = dict.fromkeys(PARAMETERS[:6], "dyne-cm") | {
     "depth_km": "km",
     "longitude": "deg",
     "latitude": "deg",
+    "time_shift_s": "s",
+    "half_duration_s": "s",
 }
 
 
@@ -141,11 +143,19 @@ def cmt_summary(cmt: CMTSolution) -> dict[str, Any]:
     }
 
 
-def parameter_values(cmt: CMTSolution) -> np.ndarray:
-    """The nine parameters of ``cmt`` in :data:`~seisfoc.cmt.records.PARAMETERS` order."""
-    return np.array(
-        [*cmt.m6_use, cmt.centroid_depth_km, cmt.centroid_longitude, cmt.centroid_latitude]
-    )
+def parameter_values(cmt: CMTSolution, parameters: Sequence[str] = PARAMETERS) -> np.ndarray:
+    """The values of ``cmt`` of ``parameters`` (names of
+    :data:`~seisfoc.cmt.records.ALL_PARAMETERS`; default the nine of
+    :data:`~seisfoc.cmt.records.PARAMETERS`), in that order."""
+    values = dict(
+        zip(
+            ALL_PARAMETERS,
+            [*cmt.m6_use, cmt.centroid_depth_km, cmt.centroid_longitude, cmt.centroid_latitude,
+             cmt.time_shift_s, cmt.half_duration_s],
+            strict=True,
+        )
+    )  # fmt: skip
+    return np.array([values[p] for p in parameters], dtype=float)
 
 
 # ----------------------------------------------------------------------------- text
@@ -171,6 +181,8 @@ def _cmt_lines(label: str, c: Mapping[str, Any]) -> list[str]:
         f"{label}: lat {_num(c['latitude'], '.4f')}  lon {_num(c['longitude'], '.4f')}  "
         f"depth {_num(c['depth_km'], '.2f')} km  Mw {_num(c['mw'], '.3f')}  "
         f"M0 {_num(c['scalar_moment_dyne_cm'], '.4e')} dyne-cm",
+        f"    time shift {_num(c.get('time_shift_s'), '.2f')} s  half duration "
+        f"{_num(c.get('half_duration_s'), '.2f')} s",
         "    Mrr Mtt Mpp Mrt Mrp Mtp: " + " ".join(_num(c[name], ".4e") for name in PARAMETERS[:6]),
         f"    nodal planes (s/d/r): {plane_text or '-'}",
     ]
@@ -187,15 +199,15 @@ def format_report(summary: Mapping[str, Any]) -> str:
     update = s.get("update", {})
     boot = s.get("bootstrap", {})
     if update:
-        out += ["", f"{'parameter':<10}{'start':>14}{'final':>14}{'update':>14}"
+        out += ["", f"{'parameter':<16}{'start':>14}{'final':>14}{'update':>14}"
                 f"{'boot mean':>14}{'boot std':>14}  unit"]  # fmt: skip
-        for name in PARAMETERS:
+        for name in ALL_PARAMETERS:
             if name not in update:
                 continue
             start = s["start"]["depth_km" if name == "depth_km" else name]
             final = s["final"]["depth_km" if name == "depth_km" else name]
             out.append(
-                f"{name:<10}{_num(start, '14.5g')}{_num(final, '14.5g')}"
+                f"{name:<16}{_num(start, '14.5g')}{_num(final, '14.5g')}"
                 f"{_num(update[name], '14.4g')}"
                 f"{_num(boot.get('mean', {}).get(name), '14.4g')}"
                 f"{_num(boot.get('std', {}).get(name), '14.4g')}  {UNITS[name]}"
@@ -475,7 +487,7 @@ def write_figures(
         written.append(_save(figure_vr(by_band), result_dir / "vr.png"))
     if data.bootstrap_samples is not None and len(data.bootstrap_samples):
         fig = figure_bootstrap(
-            data.bootstrap_samples, data.parameters, parameter_values(final)[: len(data.parameters)]
+            data.bootstrap_samples, data.parameters, parameter_values(final, data.parameters)
         )
         written.append(_save(fig, result_dir / "bootstrap.png"))
     if data.stations:
