@@ -174,14 +174,19 @@ contains
     end do
   end subroutine inner_angles
 
-  !> Misfit and |A|-sum of all inner angles of one outer grid point.
-  pure subroutine outer_misfit(kind, x, y, z, c, s, polarity, gamma, weight, nodal_threshold, misfit, amp)
+  !> Misfit and |A|-sum of all inner angles of one outer grid point. With bound, the sums
+  !> stop once every misfit exceeds it (misfits only grow: weights are >= 0); misfit and
+  !> amp then hold partial sums, each misfit already > bound.
+  pure subroutine outer_misfit(kind, x, y, z, c, s, polarity, gamma, weight, nodal_threshold, misfit, amp, &
+                               bound)
     integer, intent(in) :: kind
     real(dp), intent(in) :: x(3), y(3), z(3), c(:), s(:), polarity(:), gamma(:, :), weight(:)
     real(dp), intent(in) :: nodal_threshold
     real(dp), intent(out) :: misfit(:), amp(:)
+    real(dp), intent(in), optional :: bound
     real(dp) :: xg, yg, zg, a, pw
     integer :: j, k
+    integer, parameter :: check_every = 4
     misfit = 0.0_dp
     amp = 0.0_dp
     do j = 1, size(polarity)
@@ -201,6 +206,9 @@ contains
           misfit(k) = misfit(k) + merge(pw, 0.0_dp, polarity(j) * a < -nodal_threshold)
           amp(k) = amp(k) + pw * abs(a)
         end do
+      end if
+      if (present(bound) .and. mod(j, check_every) == 0) then
+        if (minval(misfit) > bound) return
       end if
     end do
   end subroutine outer_misfit
@@ -276,41 +284,6 @@ contains
   !> when its misfit <= max(trial_min(t) + allowance, floor_misfit) + slack_misfit.
   !> counts(k) is the number of trials that accept grid mechanism k (grid order, as
   !> scan_grid), misfit0 and stdr0 those of trial 1 (usually the unperturbed data).
-  !> Misfits of all inner angles of one outer grid point, stopping early once every one of
-  !> them exceeds bound (they only grow: weights are >= 0). After an early stop mis holds
-  !> partial sums, each already > bound.
-  pure subroutine outer_misfit_bounded(kind, x, y, z, c, s, polarity, gamma, weight, nodal_threshold, &
-                                       bound, misfit)
-    integer, intent(in) :: kind
-    real(dp), intent(in) :: x(3), y(3), z(3), c(:), s(:), polarity(:), gamma(:, :), weight(:)
-    real(dp), intent(in) :: nodal_threshold, bound
-    real(dp), intent(out) :: misfit(:)
-    real(dp) :: xg, yg, zg, a, pw
-    integer :: j, k
-    integer, parameter :: check_every = 4
-    misfit = 0.0_dp
-    do j = 1, size(polarity)
-      xg = dot_product(x, gamma(:, j))
-      yg = dot_product(y, gamma(:, j))
-      pw = weight(j)
-      if (kind == GRID_SDR) then
-        zg = dot_product(z, gamma(:, j))
-        do k = 1, size(c)
-          a = 2.0_dp * xg * (c(k) * yg + s(k) * zg)
-          misfit(k) = misfit(k) + merge(pw, 0.0_dp, polarity(j) * a < -nodal_threshold)
-        end do
-      else
-        do k = 1, size(c)
-          a = 2.0_dp * (c(k) * xg + s(k) * yg) * (c(k) * yg - s(k) * xg)
-          misfit(k) = misfit(k) + merge(pw, 0.0_dp, polarity(j) * a < -nodal_threshold)
-        end do
-      end if
-      if (mod(j, check_every) == 0) then
-        if (minval(misfit) > bound) return
-      end if
-    end do
-  end subroutine outer_misfit_bounded
-
   !> Perturbation trials over a whole grid in one call (HASH's acceptable sets). For trial
   !> t with polarities polarity(:, t) and rays gamma(:, :, t), every grid mechanism's misfit
   !> is computed; the trial's smallest misfit is trial_min(t) and a mechanism is accepted
@@ -365,8 +338,8 @@ contains
           m = mod(first - 1 + mm, n_outer) + 1
           bound = huge(1.0_dp)
           if (best < huge(1.0_dp)) bound = max(best + allowance, floor_misfit) + slack_misfit
-          call outer_misfit_bounded(kind, x(:, m), y(:, m), z(:, m), c, s, polarity(:, t), &
-                                    gamma(:, :, t), weight, nodal_threshold, bound, mis(:, m))
+          call outer_misfit(kind, x(:, m), y(:, m), z(:, m), c, s, polarity(:, t), gamma(:, :, t), &
+                            weight, nodal_threshold, mis(:, m), amp, bound)
           best = min(best, minval(mis(:, m)))
         end do
         trial_min(t) = best
