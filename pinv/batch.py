@@ -422,22 +422,16 @@ def write_result(
     SeisfocError
         InversionError for too few polarities; the file cannot be written.
     """
-    if (
-        earlier is None
-        or result.solution is None
-        or result.path is None
-        or len(result.selection) < min_polarities
-    ):  # nothing to keep, or the checks of the plain write refuse it
-        program.write_result(result, agency=agency, prime=prime, min_polarities=min_polarities)
-        return None
-    line, note = keep_uncertainty(
-        program.fault_plane_line(result, agency=agency, prime=prime), earlier, prime
+    note: str | None = None
+
+    def adjust(line: str) -> str:
+        nonlocal note
+        line, note = keep_uncertainty(line, earlier, prime)
+        return line
+
+    program.write_result(
+        result, agency=agency, prime=prime, min_polarities=min_polarities, adjust=adjust
     )
-    try:
-        nordic.write_fault_plane(result.path, line, prime=prime, event_index=result.event_index)
-    except PermissionError as err:
-        raise SeisfocError(f"cannot write: {err.strerror}", result.path) from None
-    result.written = True
     return note
 
 

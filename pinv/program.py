@@ -166,9 +166,16 @@ def fault_plane_line(result: EventResult, *, agency: str, prime: bool) -> str:
 
 
 def write_result(
-    result: EventResult, *, agency: str, prime: bool, min_polarities: int = MIN_POLARITIES
+    result: EventResult,
+    *,
+    agency: str,
+    prime: bool,
+    min_polarities: int = MIN_POLARITIES,
+    adjust: Callable[[str], str] | None = None,
 ) -> None:
-    """Write the solution into its S-file, or raise InversionError saying why not."""
+    """Write the solution into its S-file, or raise InversionError saying why not.
+    ``adjust`` may change the F-line just before it is written (see
+    :func:`seisfoc.pinv.batch.keep_uncertainty`)."""
     from seisfoc.io.nordic import write_fault_plane
 
     if result.solution is None or len(result.selection) < min_polarities:
@@ -179,6 +186,8 @@ def write_result(
     if result.path is None:
         raise SeisfocError("event has no file to write to")
     line = fault_plane_line(result, agency=agency, prime=prime)
+    if adjust is not None:
+        line = adjust(line)
     try:
         write_fault_plane(result.path, line, prime=prime, event_index=result.event_index)
     except PermissionError as err:
