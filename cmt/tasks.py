@@ -153,6 +153,8 @@ def _process_digest(layout: EventLayout, cfg: Config, iteration: int, runs: Sequ
             "run_cmts": {
                 r: markers.file_digest(layout.run_cmtsolution(r, iteration)) for r in runs
             },  # fmt: skip
+            # every iteration is processed about the first linearisation's centroid time
+            "time_base": markers.file_digest(layout.run_cmtsolution("CMT", 0)),
             "data": markers.files_identity(cfg.event.data),
             "stationxml": markers.files_identity(cfg.event.stationxml),
             "stations": markers.file_digest(cfg.event.stations),

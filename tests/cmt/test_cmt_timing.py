@@ -385,3 +385,22 @@ def test_pipeline_recovers_time_shift_and_half_duration(tmp_path, instaseis_db, 
     report = open(files["report"]).read()
     assert "time_shift_s" in report and "half_duration_s" in report
     assert f"time shift {final.time_shift_s:.2f} s" in report
+
+
+def test_later_iterations_are_processed_again_when_the_time_base_changes(tmp_path):
+    """Every iteration is processed about the centroid time of iteration 0's CMTSOLUTION,
+    so a later iteration's saved traces are stale when that file changes: the process
+    task's digest must change with it."""
+    from seisfoc.cmt import tasks
+    from seisfoc.cmt.config import load_config, write_default
+    from seisfoc.cmt.layout import EventLayout
+
+    layout = EventLayout(tmp_path)
+    cfg = load_config(write_default(tmp_path / "seisfoc-cmt.toml"))
+    first = layout.run_cmtsolution("CMT", 0)
+    first.parent.mkdir(parents=True)
+    first.write_text("centroid time A\n")
+    before = tasks._process_digest(layout, cfg, 1, [])
+    assert tasks._process_digest(layout, cfg, 1, []) == before
+    first.write_text("centroid time B\n")
+    assert tasks._process_digest(layout, cfg, 1, []) != before
