@@ -275,6 +275,9 @@ def stage_prepare(
         check_source_depth(info, cmt.centroid_depth_km, cmt.path)
         max_depth = info.max_depth_km
     all_runs = prepare.perturbations(cmt, cfg, max_depth_km=max_depth)
+    # the derivatives this linearisation will need, checked before anything is simulated
+    # (e.g. a half duration of 0 cannot be inverted)
+    prepare.stencils(all_runs, cfg.invert.n_parameters)
     chosen = all_runs if runs is None else {r: all_runs[r] for r in runs}
     stations = read_stations_file(cfg.event.stations)
     prepare.write_runs(layout, iteration, chosen, stations)

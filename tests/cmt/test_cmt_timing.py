@@ -404,3 +404,22 @@ def test_later_iterations_are_processed_again_when_the_time_base_changes(tmp_pat
     assert tasks._process_digest(layout, cfg, 1, []) == before
     first.write_text("centroid time B\n")
     assert tasks._process_digest(layout, cfg, 1, []) != before
+
+
+def test_a_zero_half_duration_to_invert_stops_before_any_simulation(tmp_path, instaseis_db):
+    """The error names the CMTSOLUTION and comes at the prepare stage: no run folder, no
+    synthetics made for nothing."""
+    from seisfoc.cmt import pipeline
+    from seisfoc.cmt.config import load_config
+
+    from seisfoc.io.cmtsolution import read_cmtsolution, write_cmtsolution
+
+    layout, _ = _timed_event(tmp_path / "event", instaseis_db, 0.0)
+    start = read_cmtsolution(layout.cmtsolution)[0]
+    write_cmtsolution(layout.cmtsolution, replace(start, half_duration_s=0.0))
+    cfg = load_config(layout.config)
+    cfg = replace(cfg, engine=replace(cfg.engine, database=str(instaseis_db[1].path)))
+    with pytest.raises(SeisfocError, match="half duration 0 s") as err:
+        pipeline.run_event(layout.root, cfg, progress=False)
+    assert str(layout.cmtsolution.name) in str(err.value)
+    assert not layout.run_dir("CMT", 0).exists()
